@@ -42,12 +42,22 @@ def _manifest_at(root: str, manifest_mtime_ns: int) -> Manifest:
     return load_manifest(Path(root))
 
 
-def manifest() -> Manifest:
-    """The manifest of the active snapshot (``$CHINATECH_SNAPSHOT`` or ``data/snapshot``)."""
+def _current_manifest() -> Manifest:
     root = snapshot_dir()
     manifest_path = root / "manifest.json"
     mtime = manifest_path.stat().st_mtime_ns if manifest_path.exists() else 0
     return _manifest_at(str(root), mtime)
+
+
+def manifest() -> Manifest:
+    """The manifest of the active snapshot (``$CHINATECH_SNAPSHOT`` or ``data/snapshot``).
+
+    A chapter that asks for snapshot-wide facts (as-of date, coverage, lists of tickers)
+    depends on the whole manifest; one that only loads datasets depends on those files.
+    """
+    current = _current_manifest()
+    log_read(current.root / "manifest.json")
+    return current
 
 
 def as_of() -> str:
@@ -62,7 +72,7 @@ _VERIFIED: set[tuple[str, int, int, str]] = set()
 
 def _open_dataset(dataset: Dataset) -> Path:
     """Path of a dataset's file after its checksum was verified; logs the read."""
-    current = manifest()
+    current = _current_manifest()
     path = current.path_of(dataset)
     stat = path.stat() if path.exists() else None
     key = (str(path), stat.st_mtime_ns, stat.st_size, dataset.sha256) if stat else None
@@ -107,7 +117,7 @@ def tickers(kind: str = "closes") -> list[str]:
 
 
 def _dataset_for_ticker(ticker: str, kind: str) -> Dataset:
-    datasets = manifest().of_kind(kind)
+    datasets = _current_manifest().of_kind(kind)
     by_upper = {d.extra["ticker"].upper(): d for d in datasets.values()}
     found = by_upper.get(str(ticker).strip().upper())
     if found is not None:
@@ -115,7 +125,7 @@ def _dataset_for_ticker(ticker: str, kind: str) -> Dataset:
     known = [d.extra["ticker"] for d in datasets.values()]
     hint = _suggest(str(ticker), known)
     other = [k for k in ("closes", "bars") if k != kind and str(ticker).upper() in
-             {d.extra["ticker"].upper() for d in manifest().of_kind(k).values()}]
+             {d.extra["ticker"].upper() for d in _current_manifest().of_kind(k).values()}]
     where = f" ({ticker} exists only as {other[0]})" if other else ""
     raise UnknownTickerError(
         f"unknown ticker {ticker!r} in snapshot {kind}/{where}"
@@ -159,7 +169,7 @@ def _check_within(label: str, first: pd.Timestamp, last: pd.Timestamp,
         asked = f"{start.date() if start is not None else '…'}..{end.date() if end is not None else '…'}"
         raise DateRangeError(
             f"{label}: asked for {asked}, the snapshot holds {first.date()}..{last.date()} "
-            f"(snapshot as of {as_of()}); narrow the dates or pass strict=False to take what exists"
+            f"(snapshot as of {_current_manifest().as_of}); narrow the dates or pass strict=False to take what exists"
         )
 
 
@@ -229,10 +239,9 @@ def prices(
         if strict:
             _check_within(f"{series.name} {field}", series.index.min(), series.index.max(), start_ts, end_ts)
         columns[series.name] = _slice(series, start_ts, end_ts, f"{series.name} {field}")
-    frame = pd.concat(columns, axis=1).sort_index()
+    frame = pd.concat(columns, axis=1, sort=True)
     frame.columns.name = "ticker"
     frame.attrs["field"] = field
-    frame.attrs["as_of"] = as_of()
     return frame
 
 
@@ -261,9 +270,8 @@ def returns(
         ratio = (series / series.shift(1)).iloc[1:]
         daily = np.log(ratio) if log else ratio - 1.0
         columns[name] = _slice(daily, start_ts, end_ts, f"{name} returns")
-    frame = pd.concat(columns, axis=1).sort_index()
+    frame = pd.concat(columns, axis=1, sort=True)
     frame.columns.name = "ticker"
-    frame.attrs["as_of"] = as_of()
     return frame
 
 
@@ -296,8 +304,8 @@ def macro(
     source) is in ``series.attrs``.
     """
     if not isinstance(series, str):
-        return pd.concat({name: macro(name, start, end) for name in series}, axis=1)
-    known = manifest().of_kind("macro")
+        return pd.concat({name: macro(name, start, end) for name in series}, axis=1, sort=True)
+    known = _current_manifest().of_kind("macro")
     dataset = known.get(f"macro/{series}")
     if dataset is None:
         hint = _suggest(series, [d.extra["series"] for d in known.values()])
@@ -331,7 +339,7 @@ def table(name: str) -> pd.DataFrame:
     text and gain ``<col>_start`` (first day of the period) and ``<col>_precision``
     (``day`` or ``month``), so an approximate date is never mistaken for an exact one.
     """
-    candidates = {k: d for k, d in manifest().datasets.items() if d.kind in ("valuation", "reported")}
+    candidates = {k: d for k, d in _current_manifest().datasets.items() if d.kind in ("valuation", "reported")}
     key = name if name in candidates else next((k for k in candidates if k.split("/")[1] == name), None)
     if key is None:
         hint = _suggest(name, [k.split("/")[1] for k in candidates])

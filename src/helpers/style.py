@@ -68,3 +68,18 @@ def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
     if mpl.rcParams.get("svg.hashsalt") != "chinatech":
         use_book_style()
     return plt.subplots(nrows, ncols, **kwargs)
+
+
+def styled_table(frame, name: str, *, precision: int = 2, caption: str | None = None):
+    """A pandas Styler in the book's table style, with a stable HTML id.
+
+    ``name`` becomes the table's id: the Styler's default is a random one, which would
+    make every execution's output differ.
+    """
+    styler = frame.style.set_uuid(name).hide(axis="index").format(precision=precision, thousands=",")
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler.set_table_styles([
+        {"selector": "th", "props": [("text-align", "left"), ("font-weight", "bold")]},
+        {"selector": "td", "props": [("text-align", "left")]},
+    ])

@@ -1,0 +1,46 @@
+# The single entry point. `make book` and `make test` set up everything they need on a
+# fresh machine (a virtual environment with the pinned requirements).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help book test data refresh execute clean-cache clean list
+.DEFAULT_GOAL := help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
+	@# Build matplotlib's font cache now, so no notebook prints the one-off message.
+	MPLBACKEND=Agg $(PY) -c "import matplotlib.pyplot"
+	@touch $@
+
+venv: $(STAMP)  ## create or update the virtual environment
+
+book: $(STAMP)  ## execute stale chapters (papermill, cached) and build the website into _build/html
+	$(PY) -m helpers.build
+
+execute: $(STAMP)  ## execute stale chapters only (no site build)
+	$(PY) -m helpers.build --execute-only
+
+test: $(STAMP)  ## run the tests, then nbval on the executed chapter notebooks
+	$(PY) -m pytest tests
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider chapters/*.ipynb
+
+data: $(STAMP)  ## re-import the snapshot under data/ from ../shared/market-data
+	$(PY) -m helpers.importer
+
+refresh: $(STAMP)  ## refresh adjusted closes from Yahoo Finance (online only; explicit)
+	$(PY) -m helpers.refresh $(TICKERS)
+
+list: $(STAMP)  ## show a chapter's parameters: make list CHAPTER=data_appendix
+	$(PY) -m helpers.build --list $(CHAPTER)
+
+clean:  ## remove the built site (keeps the executed notebooks and the venv)
+	rm -rf _build

@@ -1,0 +1,63 @@
+"""Claims ledger: verdicts follow the stated rule and travel in notebook outputs."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from helpers.ledger import CLAIM_COLUMNS, VERDICT_MIME, claims, collect, judge, record
+
+SYNTHETIC_CLAIMS = pd.DataFrame([
+    {"id": "T1", "thesis": 3, "claim": "synthetic: fund A took in 2.3", "reported_value": 2.3, "unit": "USD bn",
+     "as_of": "2025-12", "publication": "test", "chapter": "test"},
+    {"id": "T2", "thesis": 3, "claim": "synthetic: no number", "reported_value": None, "unit": "",
+     "as_of": "2025-12", "publication": "test", "chapter": "test"},
+]).set_index("id")
+
+
+def test_rules():
+    assert judge(2.3, 2.1, "within", 0.25) == "confirmed"
+    assert judge(2.3, 2.0, "within", 0.25) == "contradicted"
+    assert judge(-2.3, -0.1, "same_sign") == "confirmed"
+    assert judge(-2.3, 0.4, "same_sign") == "contradicted"
+    assert judge(40, 41, "at_least") == "confirmed" and judge(40, 39, "at_least") == "contradicted"
+    assert judge(40, 39, "at_most") == "confirmed"
+    with pytest.raises(ValueError, match="tolerance"):
+        judge(1, 1, "within")
+    with pytest.raises(ValueError, match="unknown rule"):
+        judge(1, 1, "close_enough")
+
+
+def test_record_computes_the_verdict_and_displays_it():
+    verdict = record("T1", 2.0, rule="within", tolerance=0.25, reason="implied flow", table=SYNTHETIC_CLAIMS)
+    assert verdict.verdict == "contradicted" and verdict.rule == "within ±0.25"
+    bundle = verdict._repr_mimebundle_()
+    assert bundle[VERDICT_MIME]["computed_value"] == 2.0
+    assert "CONTRADICTED" in bundle["text/html"] and "CONTRADICTED" in bundle["text/markdown"]
+
+
+def test_not_testable_needs_a_reason():
+    verdict = record("T2", testable=False, reason="no daily flow history in the snapshot", table=SYNTHETIC_CLAIMS)
+    assert verdict.verdict == "not testable"
+    with pytest.raises(ValueError, match="reason"):
+        record("T2", testable=False, reason=" ", table=SYNTHETIC_CLAIMS)
+    with pytest.raises(KeyError, match="T9"):
+        record("T9", 1.0, rule="same_sign", reason="x", table=SYNTHETIC_CLAIMS)
+
+
+def test_collect_reads_verdicts_from_executed_notebooks(tmp_path):
+    verdict = record("T1", 2.2, rule="within", tolerance=0.25, reason="x", table=SYNTHETIC_CLAIMS)
+    notebook = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "display_data", "data": verdict._repr_mimebundle_(), "metadata": {}}]}]}
+    path = tmp_path / "synthetic.ipynb"
+    path.write_text(json.dumps(notebook))
+    found = collect([path])
+    assert found.loc[0, "claim_id"] == "T1" and found.loc[0, "verdict"] == "confirmed"
+    assert found.loc[0, "notebook"] == "synthetic"
+
+
+def test_reference_claims_table_is_well_formed():
+    table = claims()
+    assert list(table.reset_index().columns[: len(CLAIM_COLUMNS)]) == list(CLAIM_COLUMNS)

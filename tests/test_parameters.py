@@ -1,0 +1,91 @@
+"""Parameters are declared once, validated before execution, and match the chapters."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from helpers.build import read_source_notebook, toc_pages
+from helpers.errors import ParameterError
+from helpers.parameters import CHAPTERS, ChapterSpec, Param, dates_in_order, dates_within_snapshot, validate
+
+
+def test_defaults_validate_for_every_page():
+    for page in toc_pages():
+        assert validate(page) == {p.name: p.default for p in CHAPTERS[page].params} or page == "data_appendix"
+
+
+def test_parameters_cells_hold_the_declared_defaults():
+    """The literal defaults in each chapter's `parameters` cell equal the registry's."""
+    for page in toc_pages():
+        notebook = read_source_notebook(page)
+        cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+        declared = CHAPTERS[page].defaults()
+        if not declared:
+            assert not cells, f"{page}: parameters cell but nothing declared"
+            continue
+        assert len(cells) == 1, f"{page}: needs exactly one parameters cell"
+        values = {node.targets[0].id: ast.literal_eval(node.value)
+                  for node in ast.parse(cells[0].source).body if isinstance(node, ast.Assign)}
+        assert values == declared, page
+
+
+def test_unknown_parameter_suggests_the_closest():
+    with pytest.raises(ParameterError, match=r"coverage_strat: unknown parameter; did you mean 'coverage_start'\?"):
+        validate("data_appendix", {"coverage_strat": "2020-01-01"})
+
+
+def test_each_kind_of_bad_value_gives_one_line_naming_it():
+    with pytest.raises(ParameterError) as error:
+        validate("data_appendix", {"coverage_start": "2020-13-01", "dataset_kinds": ["closes", "prices"]})
+    lines = str(error.value).splitlines()[1:]
+    assert lines == [
+        "  coverage_start: '2020-13-01' is not a date; write it as YYYY-MM-DD",
+        "  dataset_kinds: 'prices' not allowed; choose from closes, bars, dividends, macro, valuation, reported",
+    ]
+
+
+SYNTHETIC_SPEC = ChapterSpec(
+    "synthetic_test_chapter",
+    (Param("ticker", "ticker", "KWEB", "one ticker"),
+     Param("window", "int", 5, "days", minimum=1, maximum=250),
+     Param("start", "date", "2025-01-02", "start"),
+     Param("end", "date", "2025-06-30", "end"),
+     Param("benchmark", "choice", "SPY", "benchmark", choices=("SPY", "ACWI"))),
+    (dates_in_order("start", "end"), dates_within_snapshot("start", "end")),
+)
+
+
+@pytest.fixture
+def synthetic_chapter(monkeypatch):
+    monkeypatch.setitem(CHAPTERS, "synthetic_test_chapter", SYNTHETIC_SPEC)
+    return "synthetic_test_chapter"
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"ticker": "KWBE"}, "ticker: not in the snapshot: 'KWBE' (did you mean KWEB"),
+    ({"window": "5"}, "window: '5' is not a whole number"),
+    ({"window": 0}, "window: 0 is below the minimum 1"),
+    ({"benchmark": "SPX"}, "benchmark: 'SPX' is not allowed; choose one of SPY, ACWI (did you mean 'SPY'?)"),
+    ({"start": "2025-07-01"}, "end: 2025-06-30 is not after start=2025-07-01"),
+    ({"end": "2031-01-01"}, "end: '2031-01-01' is after the snapshot's last date 2026-07-13"),
+    ({"start": "2001-01-01"}, "start: '2001-01-01' is before the snapshot's first date"),
+])
+def test_bad_values_for_each_kind(synthetic_chapter, override, message):
+    with pytest.raises(ParameterError) as error:
+        validate(synthetic_chapter, override)
+    assert message in str(error.value)
+    assert len(str(error.value).splitlines()) == 2  # the heading and exactly one problem
+
+
+def test_values_are_normalised(synthetic_chapter):
+    import datetime as dt
+
+    values = validate(synthetic_chapter, {"ticker": "kweb", "start": dt.date(2025, 1, 3), "window": 10.0})
+    assert values["ticker"] == "KWEB" and values["start"] == "2025-01-03" and values["window"] == 10
+
+
+def test_unknown_chapter():
+    with pytest.raises(ParameterError, match="did you mean 'data_appendix'"):
+        validate("data_apendix")
