@@ -172,6 +172,8 @@ def fingerprint(stem: str, params: dict[str, Any], data_reads: list[str]) -> dic
         "parameters": params,
         "requirements": sha256_text((PROJECT_ROOT / "requirements.txt").read_text(encoding="utf-8")),
         "python": platform.python_version(),
+        # The runner post-processes every executed notebook, so its code is an input too.
+        "runner": sha256_text(Path(__file__).read_text(encoding="utf-8")),
     }
 
 
@@ -191,7 +193,7 @@ def stale_reason(stem: str, params: dict[str, Any], executed: Path) -> str | Non
     previous = stored.get("fingerprint", {})
     for key, label in (("source", "chapter source changed"), ("helpers", "a helper it imports changed"),
                        ("data", "a data file it reads changed"), ("parameters", "parameters changed"),
-                       ("requirements", "pinned requirements changed"), ("python", "Python version changed"),
+                       ("requirements", "pinned requirements changed"), ("python", "Python version changed"), ("runner", "the runner changed"),
                        ("version", "build format changed")):
         if current.get(key) != previous.get(key):
             if key == "helpers":
