@@ -106,3 +106,18 @@ def test_missing_dataset_file_is_named(snapshot_copy):
     (snapshot_copy / "macro" / "cn_ppi_yoy_m.csv").unlink()
     with pytest.raises(SnapshotMissingError, match="cn_ppi_yoy_m.csv"):
         data.macro("cn_ppi_yoy_m")
+
+
+def test_coverage_rows_group_identical_spans_and_skip_events():
+    from helpers.coverage import coverage_rows
+
+    frame = pd.DataFrame({  # SYNTHETIC manifest rows
+        "kind": ["closes", "closes", "closes", "dividends", "macro"],
+        "name": ["B", "A", "C", "A", "cpi"],
+        "first": pd.to_datetime(["2016-01-04", "2016-01-04", "2021-01-04", "2021-05-01", "2010-01-01"]),
+        "last": pd.to_datetime(["2026-07-13", "2026-07-13", "2025-09-29", "2025-05-01", "2015-12-01"]),
+    })
+    rows = coverage_rows(frame, ["closes", "dividends", "macro"], "2016-01-01")
+    assert rows["label"].tolist() == ["closes: A, B", "closes: C"]  # macro ends before start
+    assert rows["datasets"].tolist() == [2, 1]
+    assert rows["shown_from"].tolist() == [pd.Timestamp("2016-01-04"), pd.Timestamp("2021-01-04")]

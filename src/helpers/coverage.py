@@ -9,6 +9,10 @@ import pandas as pd
 
 from .style import PALETTE, new_figure, source_note
 
+# Event datasets (dividends on ex-dates) have no coverage of their own: their span from
+# first to last event would read as a gap-free series. They are left out of the chart.
+EVENT_KINDS = ("dividends",)
+
 KIND_COLOURS = {
     "closes": PALETTE["blue"], "bars": PALETTE["sky"], "dividends": PALETTE["purple"],
     "macro": PALETTE["green"], "valuation": PALETTE["orange"], "reported": PALETTE["red"],
@@ -20,9 +24,11 @@ def coverage_rows(coverage: pd.DataFrame, kinds: Sequence[str], start: str | pd.
     """One row per (kind, first, last) span, naming the datasets that share it.
 
     Many tickers cover exactly the same dates; grouping them keeps the chart readable.
-    Spans are clipped on the left at ``start``; spans ending before it are dropped.
+    Spans are clipped on the left at ``start``; spans ending before it are dropped, and
+    so are event datasets (:data:`EVENT_KINDS`).
     """
     start = pd.Timestamp(start)
+    kinds = [kind for kind in kinds if kind not in EVENT_KINDS]
     frame = coverage[coverage["kind"].isin(kinds) & (coverage["last"] >= start)].copy()
     rows = []
     for (kind, first, last), group in frame.groupby(["kind", "first", "last"], sort=True):
