@@ -29,8 +29,7 @@ from .errors import DateRangeError, UnknownSeriesError, UnknownTickerError
 from .manifest import Dataset, Manifest, load_manifest
 from .paths import snapshot_dir
 
-BAR_FIELDS = ("open", "high", "low", "close", "adj_close", "volume")
-FIELDS = BAR_FIELDS  # `adj_close` comes from closes/, the others from bars/
+FIELDS = ("open", "high", "low", "close", "adj_close", "volume")  # adj_close from closes/, the rest from bars/
 READ_LOG_ENV = "CHINATECH_READ_LOG"
 
 

@@ -384,53 +384,52 @@ def import_macro(source: Path, builder: SnapshotBuilder) -> None:
 TABLES: dict[str, dict[str, str]] = {
     "valuation/sp500_shiller_monthly": {
         "meaning": "Robert Shiller's monthly S&P Composite data: price, 12-month dividends and earnings, CPI, 10-year yield, trailing P/E, CAPE",
-        "unit": "index points; percent; ratios (x)", "frequency": "monthly", "date_column": "date",
+        "unit": "index points; percent; ratios (x)", "frequency": "monthly", "date_column": "date", "folder": "valuation",
     },
     "valuation/index_pe_history": {
         "meaning": "index P/E histories by provider (Nasdaq-100, S&P 500, CSI 300, Hang Seng Index)",
-        "unit": "x (price to earnings)", "frequency": "monthly or semi-annual (see frequency column)", "date_column": "date",
+        "unit": "x (price to earnings)", "frequency": "monthly or semi-annual (see frequency column)", "date_column": "date", "folder": "valuation",
     },
     "valuation/sector_valuation_simplywallst": {
         "meaning": "Simply Wall St market and sector aggregates: market cap, revenue, earnings, P/E, P/S",
-        "unit": "bn local currency; x", "frequency": "irregular (page snapshots)", "date_column": "date",
+        "unit": "bn local currency; x", "frequency": "irregular (page snapshots)", "date_column": "date", "folder": "valuation",
     },
     "valuation/stock_valuation_snapshots": {
         "meaning": "dated price, market cap, trailing and forward P/E snapshots for Chinese leaders and the Magnificent Seven",
-        "unit": "listing currency; mn; x", "frequency": "irregular (page snapshots, fiscal year ends)", "date_column": "date",
+        "unit": "listing currency; mn; x", "frequency": "irregular (page snapshots, fiscal year ends)", "date_column": "date", "folder": "valuation",
     },
     "valuation/stock_pe_quarterly_stockanalysis": {
         "meaning": "quarter-end close, trailing and forward P/E for AAPL, AMZN, META, NVDA, TSLA (stockanalysis.com)",
-        "unit": "USD; x", "frequency": "quarterly", "date_column": "period_end_month",
+        "unit": "USD; x", "frequency": "quarterly", "date_column": "period_end_month", "folder": "valuation",
     },
     "valuation/stock_pe_ttm_eps_macrotrends": {
         "meaning": "quarter-end price, trailing-twelve-month EPS and P/E for NVDA and TSLA (macrotrends)",
-        "unit": "USD; x", "frequency": "quarterly", "date_column": "date",
+        "unit": "USD; x", "frequency": "quarterly", "date_column": "date", "folder": "valuation",
     },
     "valuation/stock_pe_daily_gurufocus_2025": {
         "meaning": "daily trailing P/E around the DeepSeek moment and the April 2025 tariff shock (gurufocus)",
-        "unit": "x", "frequency": "daily (with a gap 2025-02-21..2025-03-24 not stored)", "date_column": "date",
+        "unit": "x", "frequency": "daily (with a gap 2025-02-21..2025-03-24 not stored)", "date_column": "date", "folder": "valuation",
     },
     "valuation/stock_pe_yearend_companiesmarketcap": {
         "meaning": "year-end trailing P/E for Tencent and NetEase (companiesmarketcap)",
-        "unit": "x", "frequency": "annual (year end)", "date_column": "date",
+        "unit": "x", "frequency": "annual (year end)", "date_column": "date", "folder": "valuation",
     },
     "reported/reported_figures": {
         "meaning": "dated published figures (index and stock P/Es, ETF flows and AUM, IPO and policy figures) with their sources",
-        "unit": "see unit column", "frequency": "irregular (as reported)", "date_column": "as_of",
+        "unit": "see unit column", "frequency": "irregular (as reported)", "date_column": "as_of", "folder": "valuation",
     },
     "reported/etf_flow_aum_reported": {
         "meaning": "reported ETF flows, assets and shares outstanding (a subset of reported_figures)",
-        "unit": "see unit column", "frequency": "irregular (as reported)", "date_column": "as_of",
+        "unit": "see unit column", "frequency": "irregular (as reported)", "date_column": "as_of", "folder": "flows",
     },
 }
 
 
 def import_tables(source: Path, builder: SnapshotBuilder) -> None:
     """Copy ``valuation/`` and ``flows/`` tables byte for byte, recording column types."""
-    origin = {"valuation": "valuation", "reported": None}
     for dataset_id, meta in TABLES.items():
         group, name = dataset_id.split("/")
-        folder = origin[group] or ("flows" if name == "etf_flow_aum_reported" else "valuation")
+        folder = meta["folder"]
         path = source / folder / f"{name}.csv"
         header, data, text = read_csv_text(path)
         types = column_types(header, data)
