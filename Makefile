@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help book test data refresh execute clean-cache clean list
+.PHONY: help venv book test data refresh execute clean list
 .DEFAULT_GOAL := help
 
 help:  ## list the targets

@@ -121,3 +121,9 @@ def test_coverage_rows_group_identical_spans_and_skip_events():
     assert rows["label"].tolist() == ["closes: A, B", "closes: C"]  # macro ends before start
     assert rows["datasets"].tolist() == [2, 1]
     assert rows["shown_from"].tolist() == [pd.Timestamp("2016-01-04"), pd.Timestamp("2021-01-04")]
+
+
+def test_period_start_handles_days_and_months():
+    assert data.period_start("2025-12") == pd.Timestamp("2025-12-01")
+    assert data.period_start("2025-12-26") == pd.Timestamp("2025-12-26")
+    assert data.period_start(None) is pd.NaT

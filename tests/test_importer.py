@@ -94,3 +94,21 @@ def test_failed_import_leaves_previous_snapshot_intact(market_data, tmp_path):
         build_snapshot(broken, target, quiet=True)
     assert sha256_of(target / "manifest.json") == before
     assert not (tmp_path / ".snapshot.importing").exists()
+
+
+def test_dividend_source_follows_the_provenance_notes(tmp_path):
+    """On the real ACWI notes: bars from alitalbi, dividends from the sheep-farm copy in alt/."""
+    from helpers.importer import Segment, dividend_source
+
+    provenance = (DEFAULT_SNAPSHOT_DIR / "provenance" / "prices.md").read_text()
+    rows = next(t for t in markdown_tables(provenance) if t and "source repository" in t[0])
+    repositories = {r["source repository"] for r in rows}
+    acwi = next(r for r in rows if r["ticker"] == "ACWI")
+    primary = Segment(acwi["source repository"], acwi["path"], acwi["commit"])
+    source = dividend_source(acwi["notes"], primary, 10, tmp_path / "ACWI.dividends.csv", repositories)
+    assert (source.repository, source.path, source.commit) == (
+        "sheep-farm/assets-data", "ACWI.csv", "02056fa1626760eed05c49591fccef71eafd457a")
+    kweb = next(r for r in rows if r["ticker"] == "KWEB")
+    assert dividend_source(kweb["notes"], primary, 4, tmp_path / "x", repositories) is primary
+    with pytest.raises(ValueError, match="provenance says 10 dividends, the file has 9"):
+        dividend_source(acwi["notes"], primary, 9, tmp_path / "ACWI.dividends.csv", repositories)

@@ -147,6 +147,13 @@ def describe(dataset_id: str) -> Dataset:
 # ------------------------------------------------------------------------- dates
 
 
+def period_start(text: str | None) -> pd.Timestamp:
+    """First day of a ``YYYY-MM-DD`` or ``YYYY-MM`` period (NaT for empty)."""
+    if not text:
+        return pd.NaT
+    return pd.Timestamp(f"{text}-01" if len(text) == 7 else text)
+
+
 def _timestamp(value: str | pd.Timestamp | None, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
@@ -355,7 +362,7 @@ def table(name: str) -> pd.DataFrame:
         elif kind in ("month", "date_or_month"):
             text = frame[column].astype("str")
             frame[f"{column}_precision"] = text.str.len().map({7: "month", 10: "day"})
-            frame[f"{column}_start"] = pd.to_datetime(text.where(text.str.len() == 10, text + "-01"))
+            frame[f"{column}_start"] = pd.to_datetime(text.map(period_start))
     frame.attrs.update(meaning=dataset.meaning, source=dataset.source, table=key)
     return frame
 
@@ -399,8 +406,7 @@ def coverage() -> Coverage:
         label = dataset.extra.get("ticker") or dataset.extra.get("series") or dataset.extra.get("table")
         rows.append({
             "id": dataset.id, "kind": dataset.kind, "name": label,
-            "first": pd.Timestamp(dataset.first[:7] + "-01" if dataset.first and len(dataset.first) == 7 else dataset.first) if dataset.first else pd.NaT,
-            "last": pd.Timestamp(dataset.last[:7] + "-01" if dataset.last and len(dataset.last) == 7 else dataset.last) if dataset.last else pd.NaT,
+            "first": period_start(dataset.first), "last": period_start(dataset.last),
             "rows": dataset.rows, "unit": dataset.unit, "frequency": dataset.frequency,
             "source": dataset.source,
         })

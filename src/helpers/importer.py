@@ -136,6 +136,33 @@ def splice_segments(notes: str) -> list[Segment]:
     return sorted(segments, key=lambda s: s.start or "")
 
 
+ALT_DIVIDENDS = re.compile(
+    r"(?P<repo>[\w.-]+(?:/[\w.-]+)?) (?P<path>\S+) @ (?P<commit>[0-9a-f]{40}) \([^)]*\) kept as alt/"
+    r".*?\.dividends\.csv \((?P<count>\d+) dividends\) comes from that"
+)
+
+
+def dividend_source(notes: str, primary: Segment, rows: int, path: Path, repositories: set[str]) -> Segment:
+    """Where a ticker's dividends come from: the primary source, unless its provenance
+    notes say they come from the alternative copy kept in ``alt/`` (the count must agree).
+
+    The notes may name a repository by its owner only (``sheep-farm``); it is resolved
+    against ``repositories``, the full names the provenance table uses.
+    """
+    match = ALT_DIVIDENDS.search(notes)
+    if match is None:
+        return primary
+    if int(match["count"]) != rows:
+        raise ValueError(f"{path}: provenance says {match['count']} dividends, the file has {rows}")
+    repository = match["repo"]
+    if "/" not in repository:
+        owners = [r for r in repositories if r.split("/")[0] == repository]
+        if len(owners) != 1:
+            raise ValueError(f"{path}: cannot resolve repository {repository!r} named in the provenance notes")
+        repository = owners[0]
+    return Segment(repository, match["path"], match["commit"])
+
+
 # ------------------------------------------------------------------------ validation
 
 
@@ -258,6 +285,7 @@ def import_prices(source: Path, builder: SnapshotBuilder, tickers_with_closes: s
     folder = source / "prices"
     provenance = (folder / "PROVENANCE.md").read_text(encoding="utf-8")
     table = next(t for t in markdown_tables(provenance) if t and "source repository" in t[0])
+    repositories = {row["source repository"] for row in table}
     for row in table:
         ticker = row["ticker"]
         path = folder / f"{ticker}.csv"
@@ -315,9 +343,7 @@ def import_prices(source: Path, builder: SnapshotBuilder, tickers_with_closes: s
             check_dates(dividends, [r[0] for r in d_rows])
             relative = f"dividends/{stem}.csv"
             builder.write_bytes(relative, d_text.encode("utf-8"))
-            div_source = primary
-            if ticker == "ACWI":  # its dividends come from the sheep-farm copy kept in alt/
-                div_source = Segment("sheep-farm/assets-data", "ACWI.csv", "02056fa1626760eed05c49591fccef71eafd457a")
+            div_source = dividend_source(row["notes"], primary, len(d_rows), dividends, repositories)
             builder.add(
                 f"dividends/{ticker}", relative, kind="dividends", ticker=ticker,
                 meaning=f"{ticker} cash dividends per share on ex-dates (non-zero only)",

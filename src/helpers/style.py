@@ -48,8 +48,6 @@ def use_book_style() -> None:
         "axes.prop_cycle": mpl.cycler(color=list(PALETTE.values())),
         "svg.hashsalt": "chinatech",  # deterministic ids in SVG output
     })
-    # PNG metadata would otherwise carry the matplotlib version and make outputs churn.
-    mpl.rcParams["savefig.format"] = "png"
 
 
 def source_note(fig: Figure, source: str, as_of: str) -> None:
