@@ -127,3 +127,25 @@ def test_period_start_handles_days_and_months():
     assert data.period_start("2025-12") == pd.Timestamp("2025-12-01")
     assert data.period_start("2025-12-26") == pd.Timestamp("2025-12-26")
     assert data.period_start(None) is pd.NaT
+
+
+def test_events_table_is_typed_and_validated(tmp_path):
+    events = data.events()
+    assert events.loc["deepseek_r1_release", "date"] == pd.Timestamp("2025-01-20")
+    assert bool(events.loc["qwen25_max_release", "after_us_close"]) is True
+    assert set(data.events("confounder").index) >= {"us_tariffs_feb2025", "liberation_day_tariffs"}
+    broken = tmp_path / "events.csv"
+    broken.write_text("id,date,event,after_us_close,kind,markets,source,note\n"
+                      "x,2025-01-01,e,maybe,catalyst,US,s,n\n")
+    with pytest.raises(ValueError, match="after_us_close must be True or False"):
+        data.events(path=broken)
+    with pytest.raises(ValueError, match="unknown event kind"):
+        data.events("rumour")
+
+
+def test_baskets_name_snapshot_tickers():
+    titans = data.basket("seven_titans")
+    assert len(titans) == 7 and set(titans["ticker"]) <= set(data.tickers("closes"))
+    assert set(data.basket("magnificent_seven")["ticker"]) == {"AAPL", "MSFT", "GOOGL", "AMZN", "META", "NVDA", "TSLA"}
+    with pytest.raises(UnknownSeriesError, match="did you mean: seven_titans"):
+        data.basket("seven_titan")

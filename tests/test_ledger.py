@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from helpers.ledger import CLAIM_COLUMNS, VERDICT_MIME, claims, collect, judge, record
+from helpers.ledger import CLAIM_COLUMNS, VERDICT_KEY, claims, collect, judge, record
 
 SYNTHETIC_CLAIMS = pd.DataFrame([
     {"id": "T1", "thesis": 3, "claim": "synthetic: fund A took in 2.3", "reported_value": 2.3, "unit": "USD bn",
@@ -33,8 +33,9 @@ def test_rules():
 def test_record_computes_the_verdict_and_displays_it():
     verdict = record("T1", 2.0, rule="within", tolerance=0.25, reason="implied flow", table=SYNTHETIC_CLAIMS)
     assert verdict.verdict == "contradicted" and verdict.rule == "within ±0.25"
-    bundle = verdict._repr_mimebundle_()
-    assert bundle[VERDICT_MIME]["computed_value"] == 2.0
+    bundle, metadata = verdict._repr_mimebundle_()
+    assert metadata[VERDICT_KEY]["computed_value"] == 2.0
+    assert "Verdict" in bundle["text/html"]
     assert "CONTRADICTED" in bundle["text/html"] and "CONTRADICTED" in bundle["text/markdown"]
 
 
@@ -50,7 +51,8 @@ def test_not_testable_needs_a_reason():
 def test_collect_reads_verdicts_from_executed_notebooks(tmp_path):
     verdict = record("T1", 2.2, rule="within", tolerance=0.25, reason="x", table=SYNTHETIC_CLAIMS)
     notebook = {"cells": [{"cell_type": "code", "outputs": [
-        {"output_type": "display_data", "data": verdict._repr_mimebundle_(), "metadata": {}}]}]}
+        {"output_type": "display_data", "data": verdict._repr_mimebundle_()[0],
+         "metadata": verdict._repr_mimebundle_()[1]}]}]}
     path = tmp_path / "synthetic.ipynb"
     path.write_text(json.dumps(notebook))
     found = collect([path])
@@ -61,3 +63,29 @@ def test_collect_reads_verdicts_from_executed_notebooks(tmp_path):
 def test_reference_claims_table_is_well_formed():
     table = claims()
     assert list(table.reset_index().columns[: len(CLAIM_COLUMNS)]) == list(CLAIM_COLUMNS)
+
+
+def test_publish_phrases_follow_the_numbers():
+    from helpers.publish import effect_phrase, p_value_text
+
+    assert p_value_text(0.0004) == "p < 0.001" and p_value_text(0.0412) == "p = 0.041"
+    assert effect_phrase(-3.94, 0.0031) == "a fall of 3.9% (abnormal return; p = 0.003, significant at 5%)"
+    assert effect_phrase(13.3, 0.41).startswith("a rise of 13.3%") and "not significant" in effect_phrase(13.3, 0.41)
+    with pytest.raises(ValueError):
+        p_value_text(1.5)
+
+
+def test_every_claim_of_a_published_chapter_has_a_computed_verdict():
+    """Claims whose chapter is in the table of contents carry a verdict in its executed notebook."""
+    from helpers.build import toc_pages
+    from helpers.paths import CHAPTERS_DIR
+
+    pages = toc_pages()
+    reference = claims()
+    published = reference[reference["chapter"].isin(pages)]
+    found = collect([CHAPTERS_DIR / f"{page}.ipynb" for page in pages]).set_index("claim_id")
+    missing = sorted(set(published.index) - set(found.index))
+    assert not missing, f"claims without a verdict: {missing}"
+    for claim_id, row in found.iterrows():
+        assert row["verdict"] in ("confirmed", "contradicted", "not testable") and row["reason"]
+        assert row["chapter"] == row["notebook"], claim_id

@@ -89,3 +89,34 @@ def test_values_are_normalised(synthetic_chapter):
 def test_unknown_chapter():
     with pytest.raises(ParameterError, match="did you mean 'data_appendix'"):
         validate("data_apendix")
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"windows": [[5, 0]]}, "windows: window [5, 0] ends before it starts; write it as [0, 5]"),
+    ({"windows": [[0, 1], [0, 1]]}, "windows: a window is listed twice"),
+    ({"windows": [[0, "5"]]}, "windows: [0, '5'] is not a [start, end] pair of whole numbers"),
+    ({"windows": [[0, 400]]}, "windows: window [0, 400] reaches beyond days -60..250"),
+    ({"windows": [[-20, 5]]}, "estimation_gap: 10 leaves the estimation window overlapping the window "
+                              "starting on day -20; use at least 20"),
+    ({"estimation_length": 1000, "event_date": "2019-06-03", "china_tech_tickers": ["KWEB"]},
+     "benchmark: RSP: the estimation window needs 1000 sessions"),
+    ({"horizon_days": 500}, "horizon_days: 500 sessions after event_date=2025-01-27 is beyond the data of every "
+                            "ticker in china_tech_tickers; use at most 365"),
+])
+def test_event_study_parameters_fail_before_execution(override, message):
+    with pytest.raises(ParameterError) as error:
+        validate("deepseek", override)
+    assert message in str(error.value)
+
+
+def test_a_ticker_without_data_around_the_event_is_named():
+    with pytest.raises(ParameterError) as error:
+        validate("deepseek", {"event_date": "2025-09-01"})
+    lines = str(error.value).splitlines()[1:]
+    assert "  china_tech_tickers: 1024.HK: no session on or after 2025-09-01: the data end on 2025-05-22" in lines
+    assert any(line.startswith("  china_tech_tickers: TCEHY: day +60 after 2025-09-02") for line in lines)
+
+
+def test_the_chatgpt_event_on_us_tickers_validates():
+    values = validate("deepseek", {"event_date": "2022-11-30", "china_tech_tickers": ["KWEB", "BABA"]})
+    assert values["event_date"] == "2022-11-30" and values["benchmark"] == "RSP"

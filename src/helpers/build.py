@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -340,6 +341,9 @@ def build_html(root: Path = PROJECT_ROOT, builder: str = "html") -> float:
     print(f"building the {builder} book: jupyter-book {' '.join(command[1:])}", flush=True)
     completed = subprocess.run(command, cwd=root)
     if completed.returncode != 0:
+        # Sphinx saves its environment even when warnings failed the build, so the next
+        # incremental build would find nothing to re-read and pass: forget it.
+        shutil.rmtree(root / "_build" / ".doctrees", ignore_errors=True)
         raise BookError(f"jupyter-book {builder} build failed (exit {completed.returncode}); see the messages above")
     expected = root / "_build" / builder / ("index.html" if builder == "html" else "")
     if not expected.exists():

@@ -27,7 +27,7 @@ import pandas as pd
 
 from .errors import DateRangeError, UnknownSeriesError, UnknownTickerError
 from .manifest import Dataset, Manifest, load_manifest
-from .paths import snapshot_dir
+from .paths import REFERENCE_DIR, snapshot_dir
 
 FIELDS = ("open", "high", "low", "close", "adj_close", "volume")  # adj_close from closes/, the rest from bars/
 READ_LOG_ENV = "CHINATECH_READ_LOG"
@@ -377,6 +377,56 @@ def reported(subject: str | None = None, metric: str | None = None) -> pd.DataFr
     if frame.empty:
         raise UnknownSeriesError(f"no reported figure matches subject={subject!r}, metric={metric!r}")
     return frame.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------- reference
+
+EVENT_COLUMNS = ("id", "date", "event", "after_us_close", "kind", "markets", "source", "note")
+EVENT_KINDS = ("catalyst", "reaction", "confounder")
+
+
+def events(kind: str | None = None, path: Path | None = None) -> pd.DataFrame:
+    """The cited table of dated events (``data/reference/events.csv``), indexed by id.
+
+    ``date`` is the calendar date of the announcement in US time; ``after_us_close``
+    marks announcements made after the US close, whose first reaction is the next
+    session. ``markets`` lists the markets affected (``US;HK``).
+    """
+    path = path or REFERENCE_DIR / "events.csv"
+    log_read(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in EVENT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: missing columns {', '.join(missing)}")
+    if frame["id"].duplicated().any():
+        raise ValueError(f"{path}: duplicated event ids {', '.join(frame['id'][frame['id'].duplicated()])}")
+    bad_kind = sorted(set(frame["kind"]) - set(EVENT_KINDS))
+    if bad_kind:
+        raise ValueError(f"{path}: unknown event kinds {', '.join(bad_kind)}; use {', '.join(EVENT_KINDS)}")
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+    frame["after_us_close"] = frame["after_us_close"].map({"True": True, "False": False})
+    if frame["after_us_close"].isna().any():
+        raise ValueError(f"{path}: after_us_close must be True or False")
+    frame = frame.set_index("id")
+    if kind is not None:
+        if kind not in EVENT_KINDS:
+            raise ValueError(f"unknown event kind {kind!r}; choose one of {', '.join(EVENT_KINDS)}")
+        frame = frame[frame["kind"] == kind]
+    return frame
+
+
+def basket(name: str, path: Path | None = None) -> pd.DataFrame:
+    """Members of a named basket from the reports (``data/reference/baskets.csv``), with
+    the ticker the snapshot holds for each company and the publication naming it."""
+    path = path or REFERENCE_DIR / "baskets.csv"
+    log_read(path)
+    frame = pd.read_csv(path, dtype=str)
+    members = frame[frame["basket"] == name]
+    if members.empty:
+        hint = _suggest(name, frame["basket"].unique())
+        raise UnknownSeriesError(f"unknown basket {name!r}" + (f"; did you mean: {hint}?" if hint else "")
+                                 + f" Baskets: {', '.join(sorted(frame['basket'].unique()))}")
+    return members.drop(columns="basket").reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------- coverage

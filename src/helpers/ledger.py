@@ -4,7 +4,8 @@
 own words, with the reported figure, unit, as-of date and publication). A chapter that
 tests a claim calls :func:`record` with its computed value and a stated rule; the verdict
 is *computed* from the rule, never typed, and is displayed as a cell output carrying a
-machine-readable copy (MIME type :data:`VERDICT_MIME`). :func:`collect` reads verdicts
+machine-readable copy in the output's metadata (key :data:`VERDICT_KEY`; metadata, not a
+MIME type, so the site builder has nothing unknown to render). :func:`collect` reads verdicts
 back from executed notebooks, so the ledger page shows exactly what the chapters found.
 """
 
@@ -22,7 +23,7 @@ import pandas as pd
 from .data import log_read
 from .paths import REFERENCE_DIR
 
-VERDICT_MIME = "application/vnd.chinatech.verdict+json"
+VERDICT_KEY = "chinatech_verdict"
 CLAIM_COLUMNS = ("id", "thesis", "claim", "reported_value", "unit", "as_of", "publication", "chapter")
 CONFIRMED, CONTRADICTED, NOT_TESTABLE = "confirmed", "contradicted", "not testable"
 RULES = ("within", "same_sign", "at_least", "at_most")
@@ -67,12 +68,12 @@ class Verdict:
                         f"<td style='text-align:left'>{html.escape(v)}</td></tr>" for k, v in rows)
         markdown = "\n".join([f"**Claim {self.claim_id}: {self.verdict.upper()}**", "",
                               "| | |", "|---|---|", *[f"| {k} | {v} |" for k, v in rows]])
-        return {
-            VERDICT_MIME: asdict(self),
+        data = {
             "text/html": f"<table class='claim-verdict'><caption>Claim {html.escape(self.claim_id)}</caption>{table}</table>",
             "text/markdown": markdown,
             "text/plain": f"Claim {self.claim_id}: {self.verdict} ({self.rule}); computed {shown} vs reported {reported} {self.unit}",
         }
+        return data, {VERDICT_KEY: asdict(self)}
 
 
 def judge(reported: float | None, computed: float | None, rule: str, tolerance: float | None = None) -> str:
@@ -131,7 +132,7 @@ def collect(notebooks: Iterable[Path]) -> pd.DataFrame:
         content = json.loads(Path(path).read_text(encoding="utf-8"))
         for cell in content.get("cells", []):
             for output in cell.get("outputs", []):
-                payload = output.get("data", {}).get(VERDICT_MIME)
+                payload = output.get("metadata", {}).get(VERDICT_KEY)
                 if payload:
                     found.append({**payload, "notebook": Path(path).stem})
     columns = [f for f in Verdict.__dataclass_fields__] + ["notebook"]

@@ -16,7 +16,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from .errors import ParameterError
+from .errors import BookError, ParameterError
 
 Problem = tuple[str, str]  # (parameter name, message with the fix)
 
@@ -26,7 +26,7 @@ class Param:
     """One parameter: its type (``kind``), default, allowed values or range, and help."""
 
     name: str
-    kind: str  # date | int | float | str | bool | ticker | tickers | choice | choices
+    kind: str  # date | int | float | str | bool | ticker | tickers | choice | choices | windows
     default: Any
     help: str
     choices: Sequence[Any] | None = None
@@ -109,6 +109,8 @@ def _coerce(param: Param, value: Any) -> tuple[Any, str | None]:
         if bad:
             return None, f"{', '.join(map(repr, bad))} not allowed; choose from {', '.join(map(str, param.choices))}"
         return list(values), None
+    if kind == "windows":
+        return _windows(param, value)
     if kind in ("ticker", "tickers"):
         from . import data  # imported here: validating a date must not need the snapshot
 
@@ -128,6 +130,28 @@ def _coerce(param: Param, value: Any) -> tuple[Any, str | None]:
         normalised = [known[v.upper()] for v in values]
         return (normalised[0] if kind == "ticker" else normalised), None
     raise ValueError(f"parameter {param.name}: unknown kind {kind!r}")
+
+
+def _windows(param: Param, value: Any) -> tuple[Any, str | None]:
+    """A list of ``[start, end]`` session offsets around day 0, start <= end, within range."""
+    example = "for example [[0, 0], [0, 5], [-5, 20]]"
+    if not isinstance(value, (list, tuple)) or not value:
+        return None, f"{value!r} is not a list of [start, end] windows; write {example}"
+    windows = []
+    for item in value:
+        if (not isinstance(item, (list, tuple)) or len(item) != 2
+                or not all(isinstance(d, int) and not isinstance(d, bool) for d in item)):
+            return None, f"{item!r} is not a [start, end] pair of whole numbers; write {example}"
+        start, end = item
+        if start > end:
+            return None, f"window [{start}, {end}] ends before it starts; write it as [{end}, {start}]"
+        for day in (start, end):
+            if (param.minimum is not None and day < param.minimum) or (param.maximum is not None and day > param.maximum):
+                return None, f"window [{start}, {end}] reaches beyond days {param.minimum:g}..{param.maximum:g}"
+        windows.append([start, end])
+    if len({tuple(w) for w in windows}) < len(windows):
+        return None, "a window is listed twice; list each window once"
+    return windows, None
 
 
 def _in_range(param: Param, value: float) -> tuple[Any, str | None]:
@@ -161,9 +185,13 @@ def validate(chapter: str, overrides: dict[str, Any] | None = None) -> dict[str,
             problems.append((name, message))
         else:
             values[name] = value
-    if not problems:
-        for check in spec.checks:
-            problems.extend(check(values))
+    # Checks run in order, from simple to data-dependent, and stop at the first that
+    # finds problems: later checks assume the earlier ones hold (dates inside the
+    # snapshot before the sessions around them are counted).
+    for check in spec.checks if not problems else ():
+        problems.extend(check(values))
+        if problems:
+            break
     if problems:
         lines = [f"{name}: {message}" for name, message in problems]
         raise ParameterError(f"invalid parameters for chapter {chapter!r}:\n  " + "\n  ".join(lines))
@@ -218,9 +246,88 @@ def dates_within_snapshot(*names: str) -> Callable[[dict[str, Any]], list[Proble
     return check
 
 
+def estimation_before_windows(gap: str, windows: str) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that the estimation window (ending ``gap`` sessions before day 0) ends
+    before the earliest event window starts."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        earliest = min(start for start, _ in values[windows])
+        if values[gap] < -earliest:
+            return [(gap, f"{values[gap]} leaves the estimation window overlapping the window starting on day "
+                          f"{earliest}; use at least {-earliest}")]
+        return []
+
+    return check
+
+
+def event_study_fits(event_date: str, after_close: str, groups: Sequence[str], benchmark: str,
+                     benchmarks: str, estimation_length: str, gap: str,
+                     windows: str) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that every ticker has the sessions the event study needs around the event:
+    the estimation window before day 0 and the longest window after it."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        from . import data
+        from .errors import BookError
+        from .event_study import market_of, study_firm
+
+        settings = dict(estimation_length=values[estimation_length], gap=values[gap],
+                        first_day=min(a for a, _ in values[windows]), last_day=max(b for _, b in values[windows]),
+                        after_close=values[after_close])
+        problems: list[Problem] = []
+
+        def fits(name: str, ticker: str, market_ticker: str | None) -> None:
+            try:
+                asset = data.returns(ticker, strict=False)[ticker]
+                market = None if market_ticker is None else data.returns(market_ticker, strict=False)[market_ticker]
+                study_firm(asset, market, values[event_date], ticker=ticker, **settings)
+            except (BookError, ValueError) as error:
+                problems.append((name, f"{error}"))
+
+        for bench in dict.fromkeys([values[benchmark], *values[benchmarks]]):
+            fits(benchmark if bench == values[benchmark] else benchmarks, bench, None)
+        if problems:
+            return problems
+        for group in groups:
+            for ticker in values[group]:
+                fits(group, ticker, values[benchmark] if market_of(ticker) == "US" else None)
+        return problems
+
+    return check
+
+
+def horizon_fits(horizon: str, paths: Sequence[tuple[str, str]]) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that, for each (tickers, event date) pair, at least one ticker has
+    ``horizon`` sessions of closes after day 0."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        from . import data
+        from .event_study import day_zero_position
+
+        problems: list[Problem] = []
+        for tickers_name, date_name in paths:
+            available = {}
+            for ticker in values[tickers_name]:
+                sessions = data.prices(ticker, strict=False)[ticker].dropna().index
+                try:
+                    available[ticker] = len(sessions) - 1 - day_zero_position(sessions, values[date_name])
+                except BookError:
+                    available[ticker] = -1
+            longest = max(available.values())
+            if values[horizon] > longest:
+                problems.append((horizon, f"{values[horizon]} sessions after {date_name}={values[date_name]} is "
+                                          f"beyond the data of every ticker in {tickers_name}; use at most {max(longest, 0)}"))
+        return problems
+
+    return check
+
+
 # ---------------------------------------------------------------------- the chapters
 
 DATASET_KINDS = ("closes", "bars", "dividends", "macro", "valuation", "reported")
+
+US_AI_LEADERS = ["NVDA", "MSFT", "AAPL", "GOOGL", "AMZN", "META", "TSLA", "SMH", "QQQ"]
+CHINA_TECH = ["KWEB", "CQQQ", "BABA", "BIDU", "JD", "PDD", "NTES", "TCEHY", "BILI", "1024.HK", "1810.HK", "0981.HK"]
 
 CHAPTERS: dict[str, ChapterSpec] = {
     "intro": ChapterSpec("intro", ()),
@@ -232,6 +339,39 @@ CHAPTERS: dict[str, ChapterSpec] = {
                   "left edge of the coverage chart (series starting earlier are clipped)"),
             Param("dataset_kinds", "choices", list(DATASET_KINDS),
                   "which kinds of dataset the coverage chart shows", choices=DATASET_KINDS),
+        ),
+    ),
+    "deepseek": ChapterSpec(
+        "deepseek",
+        (
+            Param("event_date", "date", "2025-01-27",
+                  "the event; day 0 is each market's first session on (or after) this date"),
+            Param("event_after_us_close", "bool", False,
+                  "true when the news came after the US close: day 0 is then the next session"),
+            Param("estimation_length", "int", 250, "sessions in the market-model estimation window",
+                  minimum=60, maximum=1000),
+            Param("estimation_gap", "int", 10, "sessions between the estimation window's end and day 0",
+                  minimum=0, maximum=250),
+            Param("windows", "windows", [[0, 0], [0, 1], [0, 5], [-5, 20], [0, 60]],
+                  "event windows [start, end] in sessions around day 0", minimum=-60, maximum=250),
+            Param("us_ai_tickers", "tickers", US_AI_LEADERS, "the US AI leaders group"),
+            Param("china_tech_tickers", "tickers", CHINA_TECH,
+                  "the Chinese tech group (Hong Kong listings use the constant-mean model)"),
+            Param("benchmark", "ticker", "RSP", "the market model's benchmark for US-listed assets"),
+            Param("sensitivity_benchmarks", "tickers", ["RSP", "QQQE", "SPY", "QQQ", "ACWI"],
+                  "benchmarks compared in the sensitivity table"),
+            Param("comparison_event_date", "date", "2022-11-30",
+                  "the US moment the China event is compared with (ChatGPT's launch)"),
+            Param("horizon_days", "int", 250, "sessions after day 0 in the two-moments chart",
+                  minimum=5, maximum=1000),
+        ),
+        checks=(
+            dates_within_snapshot("event_date", "comparison_event_date"),
+            estimation_before_windows("estimation_gap", "windows"),
+            event_study_fits("event_date", "event_after_us_close", ("us_ai_tickers", "china_tech_tickers"),
+                             "benchmark", "sensitivity_benchmarks", "estimation_length", "estimation_gap", "windows"),
+            horizon_fits("horizon_days", (("us_ai_tickers", "comparison_event_date"),
+                                          ("china_tech_tickers", "event_date"))),
         ),
     ),
 }

@@ -13,19 +13,20 @@ from IPython.display import Markdown
 from myst_nb import glue
 
 
-def glue_number(name: str, value: Real) -> float:
-    """Glue a finite number under ``name`` (not displayed); returns it as a float."""
+def glue_number(name: str, value: Real) -> None:
+    """Glue a finite number under ``name`` (not displayed).
+
+    Returns nothing, so that a cell ending with a glue shows no output.
+    """
     number = float(value)
     if not math.isfinite(number):
         raise ValueError(f"refusing to glue {name!r}: value {value!r} is not a finite number")
     glue(name, number, display=False)
-    return number
 
 
-def glue_text(name: str, text: str) -> str:
+def glue_text(name: str, text: str) -> None:
     """Glue a piece of Markdown text under ``name`` (paste it with ``{glue:md}``)."""
     glue(name, Markdown(text), display=False)
-    return text
 
 
 def long_date(iso: str) -> str:
@@ -34,3 +35,23 @@ def long_date(iso: str) -> str:
 
     day = dt.date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
+
+
+def effect_phrase(value_percent: float, p_value: float, *, alpha: float = 0.05, noun: str = "abnormal return") -> str:
+    """A computed effect in words: ``a fall of 3.9% (p = 0.003, significant at 5%)``.
+
+    Used so that a re-run with other parameters never leaves prose that contradicts its
+    own numbers.
+    """
+    if not (math.isfinite(value_percent) and math.isfinite(p_value)):
+        raise ValueError(f"effect_phrase needs finite numbers, got {value_percent!r} and {p_value!r}")
+    direction = "a rise" if value_percent > 0 else "a fall" if value_percent < 0 else "no change"
+    significance = (f"significant at {alpha:.0%}" if p_value < alpha else f"not significant at {alpha:.0%}")
+    return f"{direction} of {abs(value_percent):.1f}% ({noun}; {p_value_text(p_value)}, {significance})"
+
+
+def p_value_text(p_value: float) -> str:
+    """``0.0004`` -> ``p < 0.001``; ``0.0412`` -> ``p = 0.041`` (for prose)."""
+    if not math.isfinite(p_value) or not 0 <= p_value <= 1:
+        raise ValueError(f"{p_value!r} is not a p-value")
+    return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
