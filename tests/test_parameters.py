@@ -120,3 +120,16 @@ def test_a_ticker_without_data_around_the_event_is_named():
 def test_the_chatgpt_event_on_us_tickers_validates():
     values = validate("deepseek", {"event_date": "2022-11-30", "china_tech_tickers": ["KWEB", "BABA"]})
     assert values["event_date"] == "2022-11-30" and values["benchmark"] == "RSP"
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"start_date": "2025-06-01"}, "start_date: 2025-06-01 leaves 3 quarters of KWEB and nominal GDP growth "
+                                   "(at least 8 needed); use a date up to 2024-04-01"),
+    ({"price_series": ["cpi"]}, "price_series: 'cpi' not allowed; choose from cn_cpi_yoy_m, cn_ppi_yoy_m"),
+    ({"comparison_country": "EU"}, "comparison_country: 'EU' is not allowed; choose one of US"),
+    ({"equity_ticker": "KWBE"}, "equity_ticker: not in the snapshot: 'KWBE' (did you mean KWEB"),
+])
+def test_macro_parameters_fail_before_execution(override, message):
+    with pytest.raises(ParameterError) as error:
+        validate("macro", override)
+    assert message in str(error.value)

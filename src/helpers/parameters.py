@@ -16,6 +16,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+import pandas as pd
+
 from .errors import BookError, ParameterError
 
 Problem = tuple[str, str]  # (parameter name, message with the fix)
@@ -324,7 +326,31 @@ def horizon_fits(horizon: str, paths: Sequence[tuple[str, str]]) -> Callable[[di
 
 # ---------------------------------------------------------------------- the chapters
 
+PRICE_SERIES = ("cn_cpi_yoy_m", "cn_ppi_yoy_m", "cn_cpi_yoy_m_imf_computed")
 DATASET_KINDS = ("closes", "bars", "dividends", "macro", "valuation", "reported")
+
+def enough_quarters(start: str, ticker: str, minimum: int = 8) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that at least ``minimum`` quarters of the equity's y/y change and of nominal
+    GDP growth (both vintages together) start on or after the start date."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        from . import data
+        from .macro import quarterly_yoy_returns
+
+        equity = quarterly_yoy_returns(data.prices(values[ticker], strict=False)[values[ticker]])
+        nominal = pd.concat([data.macro("cn_nominal_gdp_yoy_q_eastmoney_computed"),
+                             data.macro("cn_nominal_gdp_yoy_q_nbs_computed")])
+        common = sorted(set(equity.index) & set(nominal.index))
+        usable = [d for d in common if d >= pd.Timestamp(values[start])]
+        if len(usable) < minimum:
+            latest = common[-minimum].date().isoformat() if len(common) >= minimum else None
+            fix = f"use a date up to {latest}" if latest else f"choose a ticker with a longer history than {values[ticker]}"
+            return [(start, f"{values[start]} leaves {len(usable)} quarters of {values[ticker]} and nominal GDP "
+                            f"growth (at least {minimum} needed); {fix}")]
+        return []
+
+    return check
+
 
 US_AI_LEADERS = ["NVDA", "MSFT", "AAPL", "GOOGL", "AMZN", "META", "TSLA", "SMH", "QQQ"]
 CHINA_TECH = ["KWEB", "CQQQ", "BABA", "BIDU", "JD", "PDD", "NTES", "TCEHY", "BILI", "1024.HK", "1810.HK", "0981.HK"]
@@ -372,6 +398,22 @@ CHAPTERS: dict[str, ChapterSpec] = {
                              "benchmark", "sensitivity_benchmarks", "estimation_length", "estimation_gap", "windows"),
             horizon_fits("horizon_days", (("us_ai_tickers", "comparison_event_date"),
                                           ("china_tech_tickers", "event_date"))),
+        ),
+    ),
+    "macro": ChapterSpec(
+        "macro",
+        (
+            Param("start_date", "date", "2017-01-01",
+                  "left edge of the charts and first quarter of the equities-vs-economy sample"),
+            Param("equity_ticker", "ticker", "KWEB", "the China-tech price series set against the economy"),
+            Param("price_series", "choices", ["cn_cpi_yoy_m", "cn_ppi_yoy_m"],
+                  "monthly price indices shown (y/y)", choices=PRICE_SERIES),
+            Param("comparison_country", "choice", "US",
+                  "the economy China is compared with (the snapshot holds US series only)", choices=("US",)),
+        ),
+        checks=(
+            dates_within_snapshot("start_date"),
+            enough_quarters("start_date", "equity_ticker"),
         ),
     ),
 }

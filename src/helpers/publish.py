@@ -55,3 +55,13 @@ def p_value_text(p_value: float) -> str:
     if not math.isfinite(p_value) or not 0 <= p_value <= 1:
         raise ValueError(f"{p_value!r} is not a p-value")
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+def quarter_label(date) -> str:
+    """``2025-10-01`` -> ``2025Q4``."""
+    return f"{date.year}Q{(date.month - 1) // 3 + 1}"
+
+
+def month_label(date) -> str:
+    """``2026-07-01`` -> ``July 2026``."""
+    return f"{date:%B %Y}"
