@@ -133,3 +133,16 @@ def test_macro_parameters_fail_before_execution(override, message):
     with pytest.raises(ParameterError) as error:
         validate("macro", override)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"decomposition_start": "2023-01-01"}, "decomposition_start: 2023-01-01 is outside sector_valuation_simplywallst"),
+    ({"decomposition_end": "2024-06-01"}, "decomposition_end: 2024-06-01 is not after decomposition_start=2025-01-01"),
+    ({"china_members": ["Alibaba", "Meituan"]}, "china_members: 'Meituan' not allowed"),
+    ({"metric": "fwd"}, "metric: 'fwd' is not allowed; choose one of trailing, forward (did you mean 'forward'?)"),
+    ({"max_age_days": 2}, "max_age_days: 2 is below the minimum 7"),
+])
+def test_valuation_parameters_fail_before_execution(override, message):
+    with pytest.raises(ParameterError) as error:
+        validate("valuation", override)
+    assert message in str(error.value)

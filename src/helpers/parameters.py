@@ -326,6 +326,8 @@ def horizon_fits(horizon: str, paths: Sequence[tuple[str, str]]) -> Callable[[di
 
 # ---------------------------------------------------------------------- the chapters
 
+SEVEN_TITANS = ("Alibaba", "Tencent", "Xiaomi", "BYD", "SMIC", "JD.com", "NetEase")
+MAGNIFICENT_SEVEN = ("Apple", "Microsoft", "Alphabet", "Amazon", "Meta", "Nvidia", "Tesla")
 PRICE_SERIES = ("cn_cpi_yoy_m", "cn_ppi_yoy_m", "cn_cpi_yoy_m_imf_computed")
 DATASET_KINDS = ("closes", "bars", "dividends", "macro", "valuation", "reported")
 
@@ -348,6 +350,20 @@ def enough_quarters(start: str, ticker: str, minimum: int = 8) -> Callable[[dict
             return [(start, f"{values[start]} leaves {len(usable)} quarters of {values[ticker]} and nominal GDP "
                             f"growth (at least {minimum} needed); {fix}")]
         return []
+
+    return check
+
+
+def dates_within_table(table: str, *names: str) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that each named date lies within the dates of a valuation or reported table."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        from . import data
+
+        dataset = data.describe(next(k for k in data.table_names() if k.split("/")[1] == table))
+        first, last = data.period_start(dataset.first).date().isoformat(), data.period_start(dataset.last).date().isoformat()
+        return [(name, f"{values[name]} is outside {table} ({first}..{last}); use a date in that range")
+                for name in names if not first <= values[name] <= last]
 
     return check
 
@@ -398,6 +414,28 @@ CHAPTERS: dict[str, ChapterSpec] = {
                              "benchmark", "sensitivity_benchmarks", "estimation_length", "estimation_gap", "windows"),
             horizon_fits("horizon_days", (("us_ai_tickers", "comparison_event_date"),
                                           ("china_tech_tickers", "event_date"))),
+        ),
+    ),
+    "valuation": ChapterSpec(
+        "valuation",
+        (
+            Param("valuation_date", "date", "2026-02-09", "the date the baskets are valued at (latest figures up to it)"),
+            Param("metric", "choice", "trailing", "trailing or forward P/E for the headline", choices=("trailing", "forward")),
+            Param("include_unspecified", "bool", True,
+                  "count figures that do not say trailing or forward as the chosen metric"),
+            Param("max_age_days", "int", 180, "oldest figure accepted for a member, in days", minimum=7, maximum=730),
+            Param("min_members", "int", 5, "members with a figure needed for a basket P/E to be reported",
+                  minimum=1, maximum=7),
+            Param("china_members", "choices", list(SEVEN_TITANS), "the Chinese basket", choices=SEVEN_TITANS),
+            Param("us_members", "choices", list(MAGNIFICENT_SEVEN), "the US basket", choices=MAGNIFICENT_SEVEN),
+            Param("history_years", "int", 5, "year-ends in the own-history average", minimum=2, maximum=15),
+            Param("decomposition_start", "date", "2025-01-01", "start of the earnings-vs-multiple decomposition"),
+            Param("decomposition_end", "date", "2025-12-31", "end of the earnings-vs-multiple decomposition"),
+        ),
+        checks=(
+            dates_in_order("decomposition_start", "decomposition_end"),
+            dates_within_snapshot("valuation_date"),
+            dates_within_table("sector_valuation_simplywallst", "decomposition_start", "decomposition_end"),
         ),
     ),
     "macro": ChapterSpec(

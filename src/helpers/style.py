@@ -74,7 +74,7 @@ def styled_table(frame, name: str, *, precision: int = 2, caption: str | None = 
     ``name`` becomes the table's id: the Styler's default is a random one, which would
     make every execution's output differ.
     """
-    styler = frame.style.set_uuid(name).hide(axis="index").format(precision=precision, thousands=",")
+    styler = frame.style.set_uuid(name).hide(axis="index").format(precision=precision, thousands=",", na_rep="–")
     if caption:
         styler = styler.set_caption(caption)
     return styler.set_table_styles([
