@@ -146,3 +146,17 @@ def test_valuation_parameters_fail_before_execution(override, message):
     with pytest.raises(ParameterError) as error:
         validate("valuation", override)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"event_dates": ["2025-10-01"]}, "event_dates: 2025-10-01: KWEB: no session on or after 2025-10-01"),
+    ({"event_dates": ["2025-01-27", "2025-01-27"]}, "event_dates: a date is listed twice"),
+    ({"event_dates": "2025-13-01"}, "event_dates: '2025-13-01' is not a date; write it as YYYY-MM-DD"),
+    ({"tech_etfs": ["KWEB", "KSTR"]}, "tech_etfs: KSTR has no daily volume in the snapshot"),
+    ({"window_end": -1}, "window_end: -1 is before window_start=0"),
+    ({"baseline_days": 500, "event_dates": ["2021-06-01"]}, "event_dates: 2021-06-01: KWEB: the baseline of 500"),
+])
+def test_etf_flow_parameters_fail_before_execution(override, message):
+    with pytest.raises(ParameterError) as error:
+        validate("etf_flows", override)
+    assert message in str(error.value)

@@ -111,7 +111,7 @@ def _suggest(name: str, choices: Iterable[str]) -> str:
 
 
 def tickers(kind: str = "closes") -> list[str]:
-    """Tickers with a dataset of this kind (``closes``, ``bars`` or ``dividends``)."""
+    """Tickers with a dataset of this kind (``closes``, ``bars``, ``dividends`` or ``shares``)."""
     return sorted(d.extra["ticker"] for d in manifest().of_kind(kind).values())
 
 
@@ -286,6 +286,19 @@ def dividends(ticker: str) -> pd.Series:
     dataset = _dataset_for_ticker(ticker, "dividends")
     frame = _frame(dataset)
     series = frame.set_index("date")["dividend"].astype("float64")
+    series.name = dataset.extra["ticker"]
+    return series
+
+
+def shares_outstanding(ticker: str) -> pd.Series:
+    """Daily shares outstanding of an ETF (kind ``shares`` in the manifest: a file with
+    ``date,shares``), for example from an issuer download or a live refresh.
+
+    The pinned snapshot holds none (no public history was found); chapters ask
+    :func:`tickers` with ``"shares"`` first, so such a series plugs in when it exists.
+    """
+    dataset = _dataset_for_ticker(ticker, "shares")
+    series = _frame(dataset).set_index("date")["shares"].astype("float64")
     series.name = dataset.extra["ticker"]
     return series
 

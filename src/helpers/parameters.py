@@ -28,7 +28,7 @@ class Param:
     """One parameter: its type (``kind``), default, allowed values or range, and help."""
 
     name: str
-    kind: str  # date | int | float | str | bool | ticker | tickers | choice | choices | windows
+    kind: str  # date | dates | int | float | str | bool | ticker | tickers | choice | choices | windows
     default: Any
     help: str
     choices: Sequence[Any] | None = None
@@ -78,6 +78,19 @@ def _coerce(param: Param, value: Any) -> tuple[Any, str | None]:
             except ValueError:
                 pass
         return None, f"{value!r} is not a date; write it as YYYY-MM-DD"
+    if kind == "dates":
+        values = [value] if isinstance(value, (str, dt.date)) else value
+        if not isinstance(values, (list, tuple)) or not values:
+            return None, "give a non-empty list of dates written as YYYY-MM-DD"
+        normalised = []
+        for item in values:
+            one, message = _coerce(Param(param.name, "date", None, ""), item)
+            if message:
+                return None, message
+            normalised.append(one)
+        if len(set(normalised)) < len(normalised):
+            return None, "a date is listed twice; list each date once"
+        return normalised, None
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer():
@@ -368,6 +381,41 @@ def dates_within_table(table: str, *names: str) -> Callable[[dict[str, Any]], li
     return check
 
 
+def activity_fits(tickers: Sequence[str], dates: str, baseline: str, gap: str, first: str,
+                  last: str) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that each ETF has daily volume covering the baseline and window of each event."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        from . import data
+        from .flows import abnormal_volume
+
+        problems: list[Problem] = []
+        names = [t for group in tickers for t in values[group]]
+        with_bars = set(data.tickers("bars"))
+        for group in tickers:
+            missing = [t for t in values[group] if t not in with_bars]
+            if missing:
+                problems.append((group, f"{', '.join(missing)} has no daily volume in the snapshot; choose from "
+                                        f"the tickers with daily bars: {', '.join(sorted(t for t in with_bars if t.isalpha()))}"))
+        if problems:
+            return problems
+        if values[first] > values[last]:
+            return [(last, f"{values[last]} is before {first}={values[first]}; the window must end after it starts")]
+        for ticker in dict.fromkeys(names):
+            bars = data.prices(ticker, field="close", strict=False)[ticker] * \
+                data.prices(ticker, field="volume", strict=False)[ticker].astype("float64")
+            bars.name = ticker
+            for day in values[dates]:
+                try:
+                    abnormal_volume(bars, day, baseline=values[baseline], gap=values[gap],
+                                    window=(values[first], values[last]))
+                except (ValueError, BookError) as error:
+                    problems.append((dates, f"{day}: {error}"))
+        return problems
+
+    return check
+
+
 US_AI_LEADERS = ["NVDA", "MSFT", "AAPL", "GOOGL", "AMZN", "META", "TSLA", "SMH", "QQQ"]
 CHINA_TECH = ["KWEB", "CQQQ", "BABA", "BIDU", "JD", "PDD", "NTES", "TCEHY", "BILI", "1024.HK", "1810.HK", "0981.HK"]
 
@@ -436,6 +484,27 @@ CHAPTERS: dict[str, ChapterSpec] = {
             dates_in_order("decomposition_start", "decomposition_end"),
             dates_within_snapshot("valuation_date"),
             dates_within_table("sector_valuation_simplywallst", "decomposition_start", "decomposition_end"),
+        ),
+    ),
+    "etf_flows": ChapterSpec(
+        "etf_flows",
+        (
+            Param("tech_etfs", "tickers", ["KWEB", "CQQQ", "MCHI"], "the China tech ETFs (the reports' grouping)"),
+            Param("broad_etfs", "tickers", ["FXI", "ASHR"], "the broad China ETFs"),
+            Param("event_dates", "dates", ["2025-01-27", "2025-04-03", "2025-08-11"],
+                  "first sessions of the events whose trading activity is measured"),
+            Param("baseline_days", "int", 120, "sessions in the volume baseline", minimum=20, maximum=500),
+            Param("gap_days", "int", 10, "sessions between the baseline's end and day 0", minimum=0, maximum=120),
+            Param("window_start", "int", 0, "first day of the activity window", minimum=-20, maximum=20),
+            Param("window_end", "int", 4, "last day of the activity window", minimum=-20, maximum=60),
+            Param("performance_start", "date", "2024-12-31", "start of the performance comparison"),
+            Param("us_tech_benchmark", "ticker", "QQQ", "US tech benchmark for the rolling beta"),
+            Param("rolling_days", "int", 60, "window of the rolling beta and correlation", minimum=20, maximum=250),
+        ),
+        checks=(
+            dates_within_snapshot("performance_start"),
+            activity_fits(("tech_etfs", "broad_etfs"), "event_dates", "baseline_days", "gap_days",
+                          "window_start", "window_end"),
         ),
     ),
     "macro": ChapterSpec(
