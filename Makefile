@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv book test data refresh execute clean list
+.PHONY: help venv book test data refresh execute clean list bench
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -41,6 +41,9 @@ refresh: $(STAMP)  ## refresh adjusted closes from Yahoo Finance (online only; e
 
 list: $(STAMP)  ## show a chapter's parameters: make list CHAPTER=data_appendix
 	$(PY) -m helpers.build --list $(CHAPTER)
+
+bench: $(STAMP)  ## benchmark the PSY bubble test against a straightforward implementation (about 2 minutes)
+	$(PY) benchmarks/psy_benchmark.py
 
 clean:  ## remove the built site (keeps the executed notebooks and the venv)
 	rm -rf _build

@@ -160,3 +160,17 @@ def test_etf_flow_parameters_fail_before_execution(override, message):
     with pytest.raises(ParameterError) as error:
         validate("etf_flows", override)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"lags": -1}, "lags: -1 is below the minimum 0"),
+    ({"r0": 0.02, "lags": 3}, "lags: KWEB: the smallest window holds 7 observations"),
+    ({"sample_start": "2026-06-01"}, "tickers: KWEB has 7 weekly closes between 2026-06-01 and 2026-07-13 (at least 20 needed)"),
+    ({"china_tickers": ["KWEB", "PDD"]}, "china_tickers: PDD not in tickers"),
+    ({"sample_end": "2027-01-01"}, "sample_end: '2027-01-01' is after the snapshot's last date"),
+    ({"level": 0.975}, "level: 0.975 is not allowed; choose one of 0.9, 0.95, 0.99"),
+])
+def test_bubble_parameters_fail_before_execution(override, message):
+    with pytest.raises(ParameterError) as error:
+        validate("bubble", override)
+    assert message in str(error.value)

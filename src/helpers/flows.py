@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .style import GROUP_COLOURS, PALETTE, new_figure, percent_axis, source_note
+from .style import GROUP_COLOURS, PALETTE, new_figure, percent_axis, plain_log_axis, source_note
 
 UNIT_TO_BN = {"USD bn": 1.0, "USD mn": 1e-3, "USD": 1e-9}
 
@@ -214,6 +214,8 @@ def reported_flows_chart(flows: pd.DataFrame, tech: list[str], as_of: str):
         axis.annotate(f"{value:+.2f}", (value, position), xytext=(4 if value >= 0 else -4, 0),
                       textcoords="offset points", ha="left" if value >= 0 else "right", va="center", fontsize=9)
     axis.axvline(0, color="black", linewidth=0.8)
+    low, high = ordered["flow_bn"].min(), ordered["flow_bn"].max()
+    axis.set_xlim(min(low, 0) * 1.3 - 0.1, max(high, 0) * 1.3 + 0.1)  # room for the labels
     axis.set_xlabel("Net flow, USD bn (2025 year to date, as reported)")
     axis.set_title("Reported flows: tech ETFs in, broad ETFs out")
     axis.grid(axis="y", visible=False)
@@ -230,9 +232,10 @@ def activity_chart(dollar_volume: pd.DataFrame, events: dict[str, pd.Timestamp],
         axis.plot(smooth.index, smooth.to_numpy(), color=colour, linewidth=1.5, label=ticker)
     for label, day in events.items():
         axis.axvline(day, color=PALETTE["grey"], linestyle="--", linewidth=0.9)
-        axis.annotate(label, (day, 1), xycoords=("data", "axes fraction"), rotation=90, va="top", ha="right",
-                      fontsize=7, color=PALETTE["grey"])
+        axis.annotate(label, (day, 0.02), xycoords=("data", "axes fraction"), rotation=90, va="bottom", ha="right",
+                      fontsize=8, color=PALETTE["grey"])
     axis.set_yscale("log")
+    plain_log_axis(axis.yaxis)
     axis.set_ylabel("USD mn per day (20-day average, log)")
     axis.set_title("Trading activity: dollar volume of the China ETFs")
     axis.legend(loc="upper left", ncol=3, fontsize=8)

@@ -416,6 +416,42 @@ def activity_fits(tickers: Sequence[str], dates: str, baseline: str, gap: str, f
     return check
 
 
+def subset_of(part: str, whole: str) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that every value of list parameter ``part`` is also in ``whole``."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        extra = [v for v in values[part] if v not in values[whole]]
+        return [(part, f"{', '.join(extra)} not in {whole}; add it there or remove it here")] if extra else []
+
+    return check
+
+
+def bubble_samples_fit(tickers: str, start: str, end: str, frequency: str, r0: str,
+                       lags: str) -> Callable[[dict[str, Any]], list[Problem]]:
+    """A check that every ticker has enough observations in the sample for r0 and lags."""
+
+    def check(values: dict[str, Any]) -> list[Problem]:
+        from . import data
+        from .bubble import resample_closes
+        from .psy import check_settings, default_r0
+
+        problems: list[Problem] = []
+        for ticker in values[tickers]:
+            closes = data.prices(ticker, strict=False)[ticker].loc[values[start]:values[end]]
+            series = resample_closes(closes, values[frequency])
+            if len(series) < 20:
+                problems.append((tickers, f"{ticker} has {len(series)} {values[frequency]} closes between "
+                                          f"{values[start]} and {values[end]} (at least 20 needed); choose a longer sample or drop it"))
+                continue
+            try:
+                check_settings(len(series), values[r0] or default_r0(len(series)), values[lags])
+            except ValueError as error:
+                problems.append((r0 if values[lags] == 0 else lags, f"{ticker}: {error}"))
+        return problems
+
+    return check
+
+
 US_AI_LEADERS = ["NVDA", "MSFT", "AAPL", "GOOGL", "AMZN", "META", "TSLA", "SMH", "QQQ"]
 CHINA_TECH = ["KWEB", "CQQQ", "BABA", "BIDU", "JD", "PDD", "NTES", "TCEHY", "BILI", "1024.HK", "1810.HK", "0981.HK"]
 
@@ -505,6 +541,38 @@ CHAPTERS: dict[str, ChapterSpec] = {
             dates_within_snapshot("performance_start"),
             activity_fits(("tech_etfs", "broad_etfs"), "event_dates", "baseline_days", "gap_days",
                           "window_start", "window_end"),
+        ),
+    ),
+    "bubble": ChapterSpec(
+        "bubble",
+        (
+            Param("tickers", "tickers", ["KWEB", "CQQQ", "KSTR", "BABA", "NVDA", "SMH", "QQQ"],
+                  "series tested (China tech first, then US AI)"),
+            Param("china_tickers", "tickers", ["KWEB", "CQQQ", "KSTR", "BABA"],
+                  "which of the tested series are Chinese (for colours and the verdict)"),
+            Param("sample_start", "date", "2019-01-01", "first date of the test sample"),
+            Param("sample_end", "date", "2026-07-13", "last date of the test sample"),
+            Param("frequency", "choice", "weekly", "weekly (last close of each week) or daily closes",
+                  choices=("weekly", "daily")),
+            Param("r0", "float", 0.0, "smallest window as a sample fraction; 0 means PSY's rule 0.01 + 1.8/sqrt(T)",
+                  minimum=0.0, maximum=0.5),
+            Param("lags", "int", 0, "lagged differences in each ADF regression", minimum=0, maximum=12),
+            Param("replications", "int", 2000, "Monte Carlo replications for the critical values",
+                  minimum=99, maximum=20000),
+            Param("seed", "int", 2015, "random seed of the critical values", minimum=0, maximum=2**31 - 1),
+            Param("level", "choice", 0.95, "confidence level of the critical values", choices=(0.90, 0.95, 0.99)),
+            Param("min_duration", "int", 0, "shortest episode in observations; 0 means round(log T)",
+                  minimum=0, maximum=52),
+            Param("boom_start", "date", "2020-01-01", "start of the 2020-21 boom-and-bust period"),
+            Param("boom_end", "date", "2022-12-31", "end of the 2020-21 boom-and-bust period"),
+            Param("rally_start", "date", "2025-01-01", "start of the 2025 rally period"),
+        ),
+        checks=(
+            dates_in_order("sample_start", "sample_end"),
+            dates_in_order("boom_start", "boom_end"),
+            subset_of("china_tickers", "tickers"),
+            dates_within_snapshot("sample_start", "sample_end", "boom_start", "boom_end", "rally_start"),
+            bubble_samples_fit("tickers", "sample_start", "sample_end", "frequency", "r0", "lags"),
         ),
     ),
     "macro": ChapterSpec(

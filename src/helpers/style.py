@@ -81,3 +81,12 @@ def styled_table(frame, name: str, *, precision: int = 2, caption: str | None = 
         {"selector": "th", "props": [("text-align", "left"), ("font-weight", "bold")]},
         {"selector": "td", "props": [("text-align", "left")]},
     ])
+
+
+def plain_log_axis(axis) -> None:
+    """Label a log-scale axis with plain numbers (20, 40, 60) instead of powers of ten."""
+    from matplotlib.ticker import LogLocator
+
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(FuncFormatter(lambda value, _: ""))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import data
-from .style import GROUP_COLOURS, PALETTE, new_figure, source_note
+from .style import GROUP_COLOURS, PALETTE, new_figure, plain_log_axis, source_note
 
 METRICS = ("trailing", "forward", "unspecified")
 
@@ -260,6 +260,7 @@ def basket_chart(china: pd.DataFrame, us: pd.DataFrame, china_pe: float, us_pe: 
         row += 1
     axis.set_yticks(ticks, names)
     axis.set_xscale("log")
+    plain_log_axis(axis.xaxis)
     axis.set_xlabel(f"{metric.capitalize()} P/E (log scale)")
     axis.set_title(f"Members' P/Es and the basket P/E (harmonic mean), latest figures up to {on}")
     axis.grid(axis="y", visible=False)
