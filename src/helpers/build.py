@@ -314,6 +314,9 @@ def execute_book(*, force: bool = False, progress: bool = True, only: list[str] 
         pages = [p for p in pages if p in only]
     # Validate every page's parameters before executing anything.
     params = {stem: validate(stem) for stem in pages}
+    # Pages that read other pages' executed notebooks run last, so that they read this
+    # run's results (their fingerprint includes those notebooks).
+    pages = [p for p in pages if not spec_for(p).reads_pages] + [p for p in pages if spec_for(p).reads_pages]
     results = []
     for number, stem in enumerate(pages, 1):
         executed = CHAPTERS_DIR / f"{stem}.ipynb"
@@ -384,3 +387,8 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def chapter_notebooks(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Executed notebooks of the pages that compute results (not those that summarise them)."""
+    return [CHAPTERS_DIR / f"{stem}.ipynb" for stem in toc_pages(root) if not spec_for(stem).reads_pages]

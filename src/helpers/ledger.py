@@ -137,3 +137,81 @@ def collect(notebooks: Iterable[Path]) -> pd.DataFrame:
                     found.append({**payload, "notebook": Path(path).stem})
     columns = [f for f in Verdict.__dataclass_fields__] + ["notebook"]
     return pd.DataFrame(found, columns=columns)
+
+
+# ---------------------------------------------------------------------- the ledger page
+
+THESES = {1: "The DeepSeek moment", 2: "The valuation discount", 3: "ETF flow divergence", 4: "Bubble risk",
+          5: "The macro backdrop"}
+
+
+def ledger_table(verdicts: pd.DataFrame, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every claim of the reference table with the verdict a chapter computed for it.
+
+    A claim without a verdict keeps the row, with verdict ``no verdict``: the page shows
+    the gap instead of hiding it (and a test fails on it).
+    """
+    reference = claims() if reference is None else reference
+    found = verdicts.drop_duplicates("claim_id", keep="last").set_index("claim_id")
+    rows = []
+    for claim_id, row in reference.iterrows():
+        verdict = found.loc[claim_id] if claim_id in found.index else None
+        rows.append({
+            "id": claim_id, "thesis": int(row["thesis"]), "claim": row["claim"], "publication": row["publication"],
+            "as_of": row["as_of"], "unit": row["unit"],
+            "reported": None if pd.isna(row["reported_value"]) else float(row["reported_value"]),
+            "computed": None if verdict is None or pd.isna(verdict["computed_value"]) else float(verdict["computed_value"]),
+            "verdict": "no verdict" if verdict is None else verdict["verdict"],
+            "rule": "" if verdict is None else verdict["rule"],
+            "why": "no executed chapter recorded a verdict" if verdict is None else verdict["reason"],
+            "chapter": row["chapter"],
+        })
+    return pd.DataFrame(rows).sort_values(["thesis", "id"], kind="stable").reset_index(drop=True)
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{value:,.4g}"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a list-table cell (one line, no stray markup)."""
+    return " ".join(str(text).replace("|", "/").split())
+
+
+def ledger_markdown(table: pd.DataFrame) -> str:
+    """The ledger as a MyST list-table: citations and links to the testing sections resolve
+    on the website and in the PDF; the ``sortable`` class makes it sortable on the web."""
+    lines = [":::{list-table}", ":header-rows: 1", ":class: sortable claims-ledger",
+             ":widths: 4 4 22 10 7 7 8 28 10", ""]
+    header = ["Id", "Thesis", "Claim", "Source", "Reported", "Computed", "Verdict", "Why", "Tested in"]
+    lines.append("* - " + "\n  - ".join(header))
+    for row in table.itertuples():
+        cells = [row.id, str(row.thesis), _cell(row.claim), f"{{cite:t}}`{row.publication}` ({row.as_of})",
+                 f"{_number(row.reported)} {_cell(row.unit)}", _number(row.computed),
+                 f"**{row.verdict}**", _cell(row.why) + (f" Rule: {_cell(row.rule)}." if row.rule else ""),
+                 f"{{ref}}`{THESES.get(row.thesis, row.chapter)} <{row.chapter}-claims>`"]
+        lines.append("* - " + "\n  - ".join(cells))
+    lines.append(":::")
+    return "\n".join(lines)
+
+
+def verdict_chart(table: pd.DataFrame, as_of: str):
+    """Claims per thesis, stacked by verdict."""
+    from .style import PALETTE, new_figure, source_note
+
+    colours = {CONFIRMED: PALETTE["green"], CONTRADICTED: PALETTE["red"], NOT_TESTABLE: PALETTE["grey"],
+               "no verdict": PALETTE["yellow"]}
+    counts = table.pivot_table(index="thesis", columns="verdict", values="id", aggfunc="count", fill_value=0)
+    fig, axis = new_figure(figsize=(8.5, 3.8))
+    left = pd.Series(0, index=counts.index)
+    labels = [f"{t}. {THESES.get(t, '')}" for t in counts.index]
+    for verdict in [v for v in colours if v in counts.columns]:
+        axis.barh(labels, counts[verdict], left=left, color=colours[verdict], label=verdict)
+        left = left + counts[verdict]
+    axis.invert_yaxis()
+    axis.set_xlabel("Claims from the reports")
+    axis.set_title("What the data say about the reports' claims")
+    axis.legend(loc="lower right", fontsize=8)
+    axis.grid(axis="y", visible=False)
+    source_note(fig, "verdicts computed by the chapters (claims ledger)", as_of)
+    return fig

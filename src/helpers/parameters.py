@@ -53,6 +53,8 @@ class ChapterSpec:
     chapter: str
     params: tuple[Param, ...]
     checks: tuple[Callable[[dict[str, Any]], list[Problem]], ...] = field(default=())
+    # Pages that read other pages' executed notebooks (summary, ledger) run after them.
+    reads_pages: bool = False
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
@@ -457,6 +459,8 @@ CHINA_TECH = ["KWEB", "CQQQ", "BABA", "BIDU", "JD", "PDD", "NTES", "TCEHY", "BIL
 
 CHAPTERS: dict[str, ChapterSpec] = {
     "intro": ChapterSpec("intro", ()),
+    "summary": ChapterSpec("summary", (), reads_pages=True),
+    "claims_ledger": ChapterSpec("claims_ledger", (), reads_pages=True),
     "references": ChapterSpec("references", ()),
     "data_appendix": ChapterSpec(
         "data_appendix",

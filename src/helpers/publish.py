@@ -65,3 +65,57 @@ def quarter_label(date) -> str:
 def month_label(date) -> str:
     """``2026-07-01`` -> ``July 2026``."""
     return f"{date:%B %Y}"
+
+
+RECORD_PREFIX = "application/papermill.record/"
+
+
+def glued_values(stem: str) -> dict:
+    """The values a page glued, read from its executed notebook: numbers as floats,
+    Markdown as text. Used by pages that summarise others (glue is per page in MyST-NB).
+
+    The read is logged, so a summarising page is re-executed when the page changes.
+    """
+    import json
+
+    from .data import log_read
+    from .paths import CHAPTERS_DIR
+
+    path = CHAPTERS_DIR / f"{stem}.ipynb"
+    log_read(path)
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    values: dict = {}
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if not name:
+                continue
+            data = output.get("data", {})
+            if RECORD_PREFIX + "text/markdown" in data:
+                values[name] = data[RECORD_PREFIX + "text/markdown"]
+            elif RECORD_PREFIX + "text/plain" in data:
+                text = data[RECORD_PREFIX + "text/plain"]
+                try:
+                    values[name] = float(text)
+                except ValueError:
+                    values[name] = text
+    return values
+
+
+def reglue(stem: str, names: list[str]) -> dict:
+    """Glue, on the current page, values another page glued: ``<stem>_<name>``.
+
+    Raises if a name is missing, so a renamed value in a chapter cannot silently leave a
+    gap in the summary.
+    """
+    values = glued_values(stem)
+    missing = [name for name in names if name not in values]
+    if missing:
+        raise KeyError(f"{stem} glued no value named {', '.join(missing)}; re-execute it or fix the name")
+    for name in names:
+        value = values[name]
+        if isinstance(value, float):
+            glue_number(f"{stem}_{name}", value)
+        else:
+            glue_text(f"{stem}_{name}", value)
+    return {name: values[name] for name in names}
