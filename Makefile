@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv book test data refresh execute clean list bench
+.PHONY: help venv book test data refresh execute clean list bench pdf check system-deps
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -30,7 +30,7 @@ execute: $(STAMP)  ## execute stale chapters only (no site build)
 	$(PY) -m helpers.build --execute-only
 
 test: $(STAMP)  ## run the tests, then nbval on the executed chapter notebooks
-	$(PY) -m pytest tests
+	$(PY) -m pytest tests -m "not built"
 	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider chapters/*.ipynb
 
 data: $(STAMP)  ## re-import the snapshot under data/ from ../shared/market-data
@@ -41,6 +41,15 @@ refresh: $(STAMP)  ## refresh adjusted closes from Yahoo Finance (online only; e
 
 list: $(STAMP)  ## show a chapter's parameters: make list CHAPTER=data_appendix
 	$(PY) -m helpers.build --list $(CHAPTER)
+
+pdf: $(STAMP) system-deps  ## build the client PDF through LaTeX (xelatex) into _build/latex
+	$(PY) -m helpers.build --pdf
+
+check: $(STAMP) system-deps  ## check the built site in headless Chromium and the PDF (after book and pdf)
+	$(PY) -m pytest -m built tests/built -p no:cacheprovider
+
+system-deps:  ## install the Debian packages for the PDF and the browser test (needs root)
+	@bash tools/system-deps.sh
 
 bench: $(STAMP)  ## benchmark the PSY bubble test against a straightforward implementation (about 2 minutes)
 	$(PY) benchmarks/psy_benchmark.py

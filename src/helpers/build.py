@@ -335,11 +335,63 @@ def execute_book(*, force: bool = False, progress: bool = True, only: list[str] 
     return results
 
 
-def build_html(root: Path = PROJECT_ROOT, builder: str = "html") -> float:
-    """Run Jupyter Book (no execution, warnings are errors); return seconds taken."""
-    started = time.perf_counter()
+def chapter_notebooks(root: Path = PROJECT_ROOT) -> list[Path]:
+    """Executed notebooks of the pages that compute results (not those that summarise them)."""
+    return [CHAPTERS_DIR / f"{stem}.ipynb" for stem in toc_pages(root) if not spec_for(stem).reads_pages]
+
+
+PDF_NAME = "china-tech-rerating"
+LATEX_PACKAGES = ("texlive-xetex", "texlive-latex-extra", "texlive-fonts-recommended", "latexmk",
+                  "fonts-freefont-otf", "fonts-noto-cjk", "poppler-utils")
+
+
+def book_config(builder: str, root: Path = PROJECT_ROOT) -> Path:
+    """The Jupyter Book configuration for one build: ``_config.yml`` plus what is only known
+    at build time (the snapshot's as-of date and the build date) and what differs between
+    the website and the PDF. Written under ``_build/config/``."""
+    from . import data
+    from .publish import long_date
+
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    as_of = long_date(data.as_of())
+    built = long_date(time.strftime("%Y-%m-%d"))
+    sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
+    if builder == "html":
+        config.setdefault("html", {})["announcement"] = (
+            f"Data as of {as_of} (pinned snapshot) &middot; built {built} &middot; "
+            f"<a href=\"claims_ledger.html\">claims ledger</a>")
+    else:
+        config.setdefault("latex", {})["latex_engine"] = "xelatex"
+        sphinx["nb_remove_code_source"] = True  # clients read outputs, tables and figures only
+        sphinx["latex_elements"] = {
+            "papersize": "a4paper",
+            "pointsize": "10pt",
+            # FreeFont for Latin text; Noto CJK only for the few Chinese characters of the data
+            # (units such as 亿元), switched in by ucharclasses.
+            "fontpkg": "\\setmainfont{FreeSerif}\\setsansfont{FreeSans}\\setmonofont{FreeMono}"
+                       "\\usepackage[Latin,Greek,CJK]{ucharclasses}\\newfontfamily\\cjkfont{Noto Serif CJK SC}"
+                       "\\setTransitionsForCJK{\\begingroup\\cjkfont}{\\endgroup}",
+            # Small type in tables, so that wide ones fit the text width.
+            "preamble": "\\usepackage{etoolbox}\\AtBeginEnvironment{tabulary}{\\scriptsize}"
+                        "\\AtBeginEnvironment{longtable}{\\scriptsize}\\AtBeginEnvironment{tabular}{\\scriptsize}",
+            "maketitle": (
+                "\\begin{titlepage}\\centering\\vspace*{5cm}"
+                f"{{\\Huge\\bfseries {config['title']}\\par}}\\vspace{{1.5cm}}"
+                "{\\Large Reproducible research: five theses tested against data\\par}\\vspace{2cm}"
+                f"{{\\large Data as of {as_of}\\par}}\\vspace{{0.4cm}}"
+                f"{{\\large Built {built}\\par}}\\vfill"
+                f"{{\\large {config['author']}\\par}}\\end{{titlepage}}"),
+            "figure_align": "H",
+        }
+    target = root / "_build" / "config" / f"{builder}.yml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def _run_jupyter_book(root: Path, builder: str) -> None:
     script = Path(sys.executable).with_name("jupyter-book")
-    command = [str(script), "build", str(root), "--builder", builder,
+    command = [str(script), "build", str(root), "--builder", builder, "--config", str(book_config(builder, root)),
                "--warningiserror", "--nitpick", "--keep-going"]
     print(f"building the {builder} book: jupyter-book {' '.join(command[1:])}", flush=True)
     completed = subprocess.run(command, cwd=root)
@@ -348,10 +400,41 @@ def build_html(root: Path = PROJECT_ROOT, builder: str = "html") -> float:
         # incremental build would find nothing to re-read and pass: forget it.
         shutil.rmtree(root / "_build" / ".doctrees", ignore_errors=True)
         raise BookError(f"jupyter-book {builder} build failed (exit {completed.returncode}); see the messages above")
-    expected = root / "_build" / builder / ("index.html" if builder == "html" else "")
-    if not expected.exists():
-        raise BookError(f"jupyter-book reported success but {expected} was not written")
+
+
+def build_html(root: Path = PROJECT_ROOT) -> float:
+    """Build the website (no execution, warnings are errors); return seconds taken."""
+    from .assets import ensure_mathjax
+
+    started = time.perf_counter()
+    ensure_mathjax(root)
+    _run_jupyter_book(root, "html")
+    site = root / "_build" / "html"
+    if not (site / "index.html").exists():
+        raise BookError(f"jupyter-book reported success but {site / 'index.html'} was not written")
+    (site / ".nojekyll").touch()  # GitHub Pages: serve folders starting with '_' as they are
     return time.perf_counter() - started
+
+
+def missing_latex_tools() -> list[str]:
+    """The commands the PDF build needs that this machine lacks."""
+    return [tool for tool in ("xelatex", "latexmk", "pdftotext") if shutil.which(tool) is None]
+
+
+def build_pdf(root: Path = PROJECT_ROOT) -> tuple[Path, float]:
+    """Build the client PDF through LaTeX (xelatex); return its path and seconds taken."""
+    missing = missing_latex_tools()
+    if missing:
+        raise BookError(f"the PDF needs {', '.join(missing)}, not found; install the Debian packages "
+                        f"{' '.join(LATEX_PACKAGES)} (make system-deps does it as root)")
+    started = time.perf_counter()
+    # latexmk trusts its own records of earlier runs (even failed ones): start clean.
+    shutil.rmtree(root / "_build" / "latex", ignore_errors=True)
+    _run_jupyter_book(root, "pdflatex")
+    pdf = root / "_build" / "latex" / f"{PDF_NAME}.pdf"
+    if not pdf.exists():
+        raise BookError(f"the LaTeX build finished but {pdf} was not written")
+    return pdf, time.perf_counter() - started
 
 
 def list_parameters(stem: str) -> str:
@@ -367,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--execute-only", action="store_true", help="execute, do not build the site")
     parser.add_argument("--pages", nargs="+", help="limit execution to these pages")
     parser.add_argument("--list", metavar="CHAPTER", help="show a chapter's parameters and exit")
+    parser.add_argument("--pdf", action="store_true", help="build the client PDF (LaTeX) instead of the website")
     args = parser.parse_args(argv)
     try:
         if args.list:
@@ -376,7 +460,10 @@ def main(argv: list[str] | None = None) -> int:
         results = execute_book(force=args.force, progress=sys.stdout.isatty(), only=args.pages)
         executed = sum(r.executed for r in results)
         print(f"execution: {executed} of {len(results)} pages executed in {time.perf_counter() - started:.1f} s", flush=True)
-        if not args.execute_only:
+        if args.pdf:
+            pdf, seconds = build_pdf()
+            print(f"PDF built in {seconds:.1f} s: {pdf}", flush=True)
+        elif not args.execute_only:
             seconds = build_html()
             print(f"site built in {seconds:.1f} s: {PROJECT_ROOT / '_build' / 'html' / 'index.html'}", flush=True)
     except (BookError, ParameterError) as error:
@@ -388,7 +475,3 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     sys.exit(main())
 
-
-def chapter_notebooks(root: Path = PROJECT_ROOT) -> list[Path]:
-    """Executed notebooks of the pages that compute results (not those that summarise them)."""
-    return [CHAPTERS_DIR / f"{stem}.ipynb" for stem in toc_pages(root) if not spec_for(stem).reads_pages]

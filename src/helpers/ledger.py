@@ -182,8 +182,8 @@ def ledger_markdown(table: pd.DataFrame) -> str:
     """The ledger as a MyST list-table: citations and links to the testing sections resolve
     on the website and in the PDF; the ``sortable`` class makes it sortable on the web."""
     lines = [":::{list-table}", ":header-rows: 1", ":class: sortable claims-ledger",
-             ":widths: 4 4 22 10 7 7 8 28 10", ""]
-    header = ["Id", "Thesis", "Claim", "Source", "Reported", "Computed", "Verdict", "Why", "Tested in"]
+             ":widths: 5 4 17 9 10 8 10 26 11", ""]
+    header = ["Id", "No.", "Claim", "Source", "Reported", "Computed", "Verdict", "Why", "Tested in"]
     lines.append("* - " + "\n  - ".join(header))
     for row in table.itertuples():
         cells = [row.id, str(row.thesis), _cell(row.claim), f"{{cite:t}}`{row.publication}` ({row.as_of})",

@@ -30,7 +30,7 @@ def use_book_style() -> None:
     """Set matplotlib defaults for every figure of the book."""
     mpl.rcParams.update({
         "figure.figsize": (8.0, 4.2),
-        "figure.dpi": 110,
+        "figure.dpi": 200,  # inline PNGs are drawn at the figure's dpi: sharp in print
         "savefig.dpi": 200,
         "savefig.bbox": "tight",
         "font.size": 10,
@@ -68,19 +68,81 @@ def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
     return plt.subplots(nrows, ncols, **kwargs)
 
 
-def styled_table(frame, name: str, *, precision: int = 2, caption: str | None = None):
-    """A pandas Styler in the book's table style, with a stable HTML id.
+class Table:
+    """A table for both outputs of the book: HTML for the website (a pandas Styler with a
+    stable id), a MyST list-table for the PDF (the LaTeX build renders Markdown outputs,
+    wraps columns to the text width and breaks long tables across pages), and plain text
+    (what nbval compares)."""
 
-    ``name`` becomes the table's id: the Styler's default is a random one, which would
-    make every execution's output differ.
+    LONG = 40  # rows above which the PDF uses a longtable that breaks across pages
+
+    def __init__(self, frame, name: str, precision: int, caption: str | None):
+        self.frame = frame
+        self.name = name
+        self.precision = precision
+        self.caption = caption
+
+    def styler(self):
+        styler = self.frame.style.set_uuid(self.name).hide(axis="index").format(
+            precision=self.precision, thousands=",", na_rep="–")
+        return styler.set_caption(self.caption) if self.caption else styler
+
+    def _repr_html_(self) -> str:
+        return self.styler().set_table_styles([
+            {"selector": "th", "props": [("text-align", "left"), ("font-weight", "bold")]},
+            {"selector": "td", "props": [("text-align", "left")]},
+        ]).to_html()
+
+    def _formatted(self):
+        """Cell texts as on the website: fixed precision, thousands separators, '–' for missing."""
+        import pandas as pd
+
+        def text(value) -> str:
+            if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+                return "–"
+            if isinstance(value, bool):
+                return str(value)
+            if isinstance(value, int):
+                return f"{value:,}"
+            if isinstance(value, float):
+                return f"{value:,.{self.precision}f}"
+            return str(value)
+
+        return [[text(v) for v in row] for row in self.frame.itertuples(index=False)]
+
+    def _repr_markdown_(self) -> str:
+        """A MyST list-table: what the PDF (LaTeX) build renders, wrapping wide tables to
+        the text width and breaking long ones across pages."""
+        lines = [":::{list-table} " + _markdown_escape(self.caption or ""), ":header-rows: 1"]
+        if len(self.frame) > self.LONG:
+            lines.append(":class: longtable")
+        lines.append("")
+        for row in [[str(c) for c in self.frame.columns], *self._formatted()]:
+            lines.append("* - " + "\n  - ".join(_markdown_escape(cell) or " " for cell in row))
+        lines.append(":::")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", 500, "display.max_columns", 50, "display.width", 200,
+                               "display.max_colwidth", 60):
+            text = self.frame.to_string(index=False, float_format=lambda v: f"{v:,.{self.precision}f}")
+        return (f"{self.caption}\n" if self.caption else "") + text
+
+
+def _markdown_escape(text: str) -> str:
+    """Backslash-escape ASCII punctuation so cell text stays literal in MyST."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|$~:" else c for c in " ".join(str(text).split()))
+
+
+def styled_table(frame, name: str, *, precision: int = 2, caption: str | None = None) -> Table:
+    """A table in the book's style for the website and the PDF (see :class:`Table`).
+
+    ``name`` becomes the HTML table's id: the Styler's default is a random one, which
+    would make every execution's output differ.
     """
-    styler = frame.style.set_uuid(name).hide(axis="index").format(precision=precision, thousands=",", na_rep="–")
-    if caption:
-        styler = styler.set_caption(caption)
-    return styler.set_table_styles([
-        {"selector": "th", "props": [("text-align", "left"), ("font-weight", "bold")]},
-        {"selector": "td", "props": [("text-align", "left")]},
-    ])
+    return Table(frame, name, precision, caption)
 
 
 def plain_log_axis(axis) -> None:
