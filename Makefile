@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv book test data refresh execute clean list bench pdf check system-deps
+.PHONY: help venv book test data refresh execute clean list bench pdf check system-deps rerun sweep
 .DEFAULT_GOAL := help
 
 help:  ## list the targets
@@ -47,6 +47,12 @@ pdf: $(STAMP) system-deps  ## build the client PDF through LaTeX (xelatex) into 
 
 check: $(STAMP) system-deps  ## check the built site in headless Chromium and the PDF (after book and pdf)
 	$(PY) -m pytest -m built tests/built -p no:cacheprovider
+
+rerun: $(STAMP)  ## re-run with your parameters: make rerun CHAPTER=deepseek PARAMS=examples/chatgpt.yaml [NAME=x] [FORMATS="--html --pdf"]
+	$(PY) -m helpers.rerun run $(CHAPTER) $(if $(PARAMS),--params $(PARAMS)) $(if $(NAME),--name $(NAME)) $(FORMATS)
+
+sweep: $(STAMP)  ## run a YAML grid of variants on Dask: make sweep GRID=examples/sweep-benchmarks.yaml [SCHEDULER=tcp://host:8786]
+	$(PY) -m helpers.rerun sweep $(GRID) $(if $(SCHEDULER),--scheduler $(SCHEDULER))
 
 system-deps:  ## install the Debian packages for the PDF and the browser test (needs root)
 	@bash tools/system-deps.sh

@@ -79,9 +79,12 @@ def read_source_notebook(stem: str, chapters: Path = CHAPTERS_DIR):
     """The MyST-markdown source of a page as a notebook, with stable cell ids."""
     import jupytext
 
+    from .data import log_read
+
     path = chapters / f"{stem}.md"
     if not path.exists():
         raise BookError(f"page {stem!r} is listed in _toc.yml but {path} does not exist")
+    log_read(path)  # a page that executes another (the re-run example) depends on its source
     notebook = jupytext.read(path, fmt="md:myst")
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index:03d}"
@@ -259,11 +262,16 @@ def execute_page(stem: str, params: dict[str, Any], output: Path, *, progress: b
         nbformat.write(notebook, source)
         previous_log = os.environ.get(READ_LOG_ENV)
         os.environ[READ_LOG_ENV] = str(read_log)
+        # A kernel over local (IPC) sockets in the scratch folder: no TCP port, and no
+        # "running over TCP without encryption" warning in the log or in nested outputs.
+        from jupyter_client.manager import KernelManager
+
+        kernel = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(scratch) / "kernel"))
         try:
             papermill.execute_notebook(
                 str(source), str(executed), parameters=inject or {}, kernel_name="python3",
                 cwd=str(CHAPTERS_DIR), progress_bar=progress, log_output=False,
-                request_save_on_cell_execute=False,
+                request_save_on_cell_execute=False, km=kernel,
             )
         except papermill.PapermillExecutionError as error:
             failed = PROJECT_ROOT / "_build" / "failed" / f"{stem}.ipynb"
@@ -275,6 +283,8 @@ def execute_page(stem: str, params: dict[str, Any], output: Path, *, progress: b
                 f"the partly executed notebook is at {failed.relative_to(PROJECT_ROOT)}"
             ) from None
         finally:
+            if kernel.has_kernel:  # papermill leaves a kernel it was given running
+                kernel.shutdown_kernel(now=True)
             if previous_log is None:
                 os.environ.pop(READ_LOG_ENV, None)
             else:
@@ -337,7 +347,9 @@ def execute_book(*, force: bool = False, progress: bool = True, only: list[str] 
 
 def chapter_notebooks(root: Path = PROJECT_ROOT) -> list[Path]:
     """Executed notebooks of the pages that compute results (not those that summarise them)."""
-    return [CHAPTERS_DIR / f"{stem}.ipynb" for stem in toc_pages(root) if not spec_for(stem).reads_pages]
+    from .paths import results_dir
+
+    return [results_dir() / f"{stem}.ipynb" for stem in toc_pages(root) if not spec_for(stem).reads_pages]
 
 
 PDF_NAME = "china-tech-rerating"
@@ -357,9 +369,8 @@ def book_config(builder: str, root: Path = PROJECT_ROOT) -> Path:
     built = long_date(time.strftime("%Y-%m-%d"))
     sphinx = config.setdefault("sphinx", {}).setdefault("config", {})
     if builder == "html":
-        config.setdefault("html", {})["announcement"] = (
-            f"Data as of {as_of} (pinned snapshot) &middot; built {built} &middot; "
-            f"<a href=\"claims_ledger.html\">claims ledger</a>")
+        ledger = " &middot; <a href=\"claims_ledger.html\">claims ledger</a>" if "claims_ledger" in toc_pages(root) else ""
+        config.setdefault("html", {})["announcement"] = f"Data as of {as_of} (pinned snapshot) &middot; built {built}{ledger}"
     else:
         config.setdefault("latex", {})["latex_engine"] = "xelatex"
         sphinx["nb_remove_code_source"] = True  # clients read outputs, tables and figures only
@@ -379,6 +390,8 @@ def book_config(builder: str, root: Path = PROJECT_ROOT) -> Path:
                 f"{{\\Huge\\bfseries {config['title']}\\par}}\\vspace{{1.5cm}}"
                 "{\\Large Reproducible research: five theses tested against data\\par}\\vspace{2cm}"
                 f"{{\\large Data as of {as_of}\\par}}\\vspace{{0.4cm}}"
+                + (f"{{\\normalsize {_latex_text(os.environ['CHINATECH_TITLE_NOTE'])}\\par}}\\vspace{{0.4cm}}"
+                   if os.environ.get("CHINATECH_TITLE_NOTE") else "") +
                 f"{{\\large Built {built}\\par}}\\vfill"
                 f"{{\\large {config['author']}\\par}}\\end{{titlepage}}"),
             "figure_align": "H",
@@ -389,10 +402,18 @@ def book_config(builder: str, root: Path = PROJECT_ROOT) -> Path:
     return target
 
 
-def _run_jupyter_book(root: Path, builder: str) -> None:
+def _latex_text(text: str) -> str:
+    """Plain text made safe for LaTeX."""
+    replacements = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                    "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    return "".join(replacements.get(character, character) for character in text)
+
+
+def _run_jupyter_book(root: Path, builder: str, strict: bool = True) -> None:
+    """Build with Jupyter Book; ``strict`` turns warnings into errors (the published book)."""
     script = Path(sys.executable).with_name("jupyter-book")
     command = [str(script), "build", str(root), "--builder", builder, "--config", str(book_config(builder, root)),
-               "--warningiserror", "--nitpick", "--keep-going"]
+               "--keep-going"] + (["--warningiserror", "--nitpick"] if strict else [])
     print(f"building the {builder} book: jupyter-book {' '.join(command[1:])}", flush=True)
     completed = subprocess.run(command, cwd=root)
     if completed.returncode != 0:
@@ -402,13 +423,13 @@ def _run_jupyter_book(root: Path, builder: str) -> None:
         raise BookError(f"jupyter-book {builder} build failed (exit {completed.returncode}); see the messages above")
 
 
-def build_html(root: Path = PROJECT_ROOT) -> float:
-    """Build the website (no execution, warnings are errors); return seconds taken."""
+def build_html(root: Path = PROJECT_ROOT, strict: bool = True) -> float:
+    """Build the website (no execution; warnings are errors when ``strict``); return seconds taken."""
     from .assets import ensure_mathjax
 
     started = time.perf_counter()
     ensure_mathjax(root)
-    _run_jupyter_book(root, "html")
+    _run_jupyter_book(root, "html", strict)
     site = root / "_build" / "html"
     if not (site / "index.html").exists():
         raise BookError(f"jupyter-book reported success but {site / 'index.html'} was not written")
@@ -421,7 +442,7 @@ def missing_latex_tools() -> list[str]:
     return [tool for tool in ("xelatex", "latexmk", "pdftotext") if shutil.which(tool) is None]
 
 
-def build_pdf(root: Path = PROJECT_ROOT) -> tuple[Path, float]:
+def build_pdf(root: Path = PROJECT_ROOT, strict: bool = True) -> tuple[Path, float]:
     """Build the client PDF through LaTeX (xelatex); return its path and seconds taken."""
     missing = missing_latex_tools()
     if missing:
@@ -430,7 +451,7 @@ def build_pdf(root: Path = PROJECT_ROOT) -> tuple[Path, float]:
     started = time.perf_counter()
     # latexmk trusts its own records of earlier runs (even failed ones): start clean.
     shutil.rmtree(root / "_build" / "latex", ignore_errors=True)
-    _run_jupyter_book(root, "pdflatex")
+    _run_jupyter_book(root, "pdflatex", strict)
     pdf = root / "_build" / "latex" / f"{PDF_NAME}.pdf"
     if not pdf.exists():
         raise BookError(f"the LaTeX build finished but {pdf} was not written")

@@ -461,6 +461,7 @@ CHAPTERS: dict[str, ChapterSpec] = {
     "intro": ChapterSpec("intro", ()),
     "summary": ChapterSpec("summary", (), reads_pages=True),
     "claims_ledger": ChapterSpec("claims_ledger", (), reads_pages=True),
+    "rerun": ChapterSpec("rerun", (), reads_pages=True),
     "references": ChapterSpec("references", ()),
     "data_appendix": ChapterSpec(
         "data_appendix",

@@ -27,3 +27,10 @@ def shared_market_data_dir() -> Path:
     override = os.environ.get("CHINATECH_SHARED")
     base = Path(override).resolve() if override else PROJECT_ROOT.parent / "shared"
     return base / "market-data"
+
+
+def results_dir() -> Path:
+    """Where executed chapters are read from by pages that summarise them:
+    ``$CHINATECH_RESULTS`` (a variant's chapters) or the published ``chapters/``."""
+    override = os.environ.get("CHINATECH_RESULTS")
+    return Path(override).resolve() if override else CHAPTERS_DIR

@@ -79,9 +79,9 @@ def glued_values(stem: str) -> dict:
     import json
 
     from .data import log_read
-    from .paths import CHAPTERS_DIR
+    from .paths import results_dir
 
-    path = CHAPTERS_DIR / f"{stem}.ipynb"
+    path = results_dir() / f"{stem}.ipynb"
     log_read(path)
     notebook = json.loads(path.read_text(encoding="utf-8"))
     values: dict = {}
