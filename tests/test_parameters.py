@@ -91,24 +91,6 @@ def test_unknown_chapter():
         validate("data_apendix")
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"windows": [[5, 0]]}, "windows: window [5, 0] ends before it starts; write it as [0, 5]"),
-    ({"windows": [[0, 1], [0, 1]]}, "windows: a window is listed twice"),
-    ({"windows": [[0, "5"]]}, "windows: [0, '5'] is not a [start, end] pair of whole numbers"),
-    ({"windows": [[0, 400]]}, "windows: window [0, 400] reaches beyond days -60..250"),
-    ({"windows": [[-20, 5]]}, "estimation_gap: 10 leaves the estimation window overlapping the window "
-                              "starting on day -20; use at least 20"),
-    ({"estimation_length": 1000, "event_date": "2019-06-03", "china_tech_tickers": ["KWEB"]},
-     "benchmark: RSP: the estimation window needs 1000 sessions"),
-    ({"horizon_days": 500}, "horizon_days: 500 sessions after event_date=2025-01-27 is beyond the data of every "
-                            "ticker in china_tech_tickers; use at most 365"),
-])
-def test_event_study_parameters_fail_before_execution(override, message):
-    with pytest.raises(ParameterError) as error:
-        validate("deepseek", override)
-    assert message in str(error.value)
-
-
 def test_a_ticker_without_data_around_the_event_is_named():
     with pytest.raises(ParameterError) as error:
         validate("deepseek", {"event_date": "2025-09-01"})
@@ -122,55 +104,42 @@ def test_the_chatgpt_event_on_us_tickers_validates():
     assert values["event_date"] == "2022-11-30" and values["benchmark"] == "RSP"
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"start_date": "2025-06-01"}, "start_date: 2025-06-01 leaves 3 quarters of KWEB and nominal GDP growth "
+@pytest.mark.parametrize("chapter, override, message", [
+    ("deepseek", {"windows": [[5, 0]]}, "windows: window [5, 0] ends before it starts; write it as [0, 5]"),
+    ("deepseek", {"windows": [[0, 1], [0, 1]]}, "windows: a window is listed twice"),
+    ("deepseek", {"windows": [[0, "5"]]}, "windows: [0, '5'] is not a [start, end] pair of whole numbers"),
+    ("deepseek", {"windows": [[0, 400]]}, "windows: window [0, 400] reaches beyond days -60..250"),
+    ("deepseek", {"windows": [[-20, 5]]}, "estimation_gap: 10 leaves the estimation window overlapping the window "
+                              "starting on day -20; use at least 20"),
+    ("deepseek", {"estimation_length": 1000, "event_date": "2019-06-03", "china_tech_tickers": ["KWEB"]},
+     "benchmark: RSP: the estimation window needs 1000 sessions"),
+    ("deepseek", {"horizon_days": 500}, "horizon_days: 500 sessions after event_date=2025-01-27 is beyond the data of every "
+                            "ticker in china_tech_tickers; use at most 365"),
+    ("macro", {"start_date": "2025-06-01"}, "start_date: 2025-06-01 leaves 3 quarters of KWEB and nominal GDP growth "
                                    "(at least 8 needed); use a date up to 2024-04-01"),
-    ({"price_series": ["cpi"]}, "price_series: 'cpi' not allowed; choose from cn_cpi_yoy_m, cn_ppi_yoy_m"),
-    ({"comparison_country": "EU"}, "comparison_country: 'EU' is not allowed; choose one of US"),
-    ({"equity_ticker": "KWBE"}, "equity_ticker: not in the snapshot: 'KWBE' (did you mean KWEB"),
+    ("macro", {"price_series": ["cpi"]}, "price_series: 'cpi' not allowed; choose from cn_cpi_yoy_m, cn_ppi_yoy_m"),
+    ("macro", {"comparison_country": "EU"}, "comparison_country: 'EU' is not allowed; choose one of US"),
+    ("macro", {"equity_ticker": "KWBE"}, "equity_ticker: not in the snapshot: 'KWBE' (did you mean KWEB"),
+    ("valuation", {"decomposition_start": "2023-01-01"}, "decomposition_start: 2023-01-01 is outside sector_valuation_simplywallst"),
+    ("valuation", {"decomposition_end": "2024-06-01"}, "decomposition_end: 2024-06-01 is not after decomposition_start=2025-01-01"),
+    ("valuation", {"china_members": ["Alibaba", "Meituan"]}, "china_members: 'Meituan' not allowed"),
+    ("valuation", {"metric": "fwd"}, "metric: 'fwd' is not allowed; choose one of trailing, forward (did you mean 'forward'?)"),
+    ("valuation", {"max_age_days": 2}, "max_age_days: 2 is below the minimum 7"),
+    ("etf_flows", {"event_dates": ["2025-10-01"]}, "event_dates: 2025-10-01: KWEB: no session on or after 2025-10-01"),
+    ("etf_flows", {"event_dates": ["2025-01-27", "2025-01-27"]}, "event_dates: a date is listed twice"),
+    ("etf_flows", {"event_dates": "2025-13-01"}, "event_dates: '2025-13-01' is not a date; write it as YYYY-MM-DD"),
+    ("etf_flows", {"tech_etfs": ["KWEB", "KSTR"]}, "tech_etfs: KSTR has no daily volume in the snapshot"),
+    ("etf_flows", {"window_end": -1}, "window_end: -1 is before window_start=0"),
+    ("etf_flows", {"baseline_days": 500, "event_dates": ["2021-06-01"]}, "event_dates: 2021-06-01: KWEB: the baseline of 500"),
+    ("bubble", {"lags": -1}, "lags: -1 is below the minimum 0"),
+    ("bubble", {"r0": 0.02, "lags": 3}, "lags: KWEB: the smallest window holds 7 observations"),
+    ("bubble", {"sample_start": "2026-06-01"}, "tickers: KWEB has 7 weekly closes between 2026-06-01 and 2026-07-13 (at least 20 needed)"),
+    ("bubble", {"china_tickers": ["KWEB", "PDD"]}, "china_tickers: PDD not in tickers"),
+    ("bubble", {"sample_end": "2027-01-01"}, "sample_end: '2027-01-01' is after the snapshot's last date"),
+    ("bubble", {"level": 0.975}, "level: 0.975 is not allowed; choose one of 0.9, 0.95, 0.99"),
 ])
-def test_macro_parameters_fail_before_execution(override, message):
+def test_chapter_parameters_fail_before_execution(chapter, override, message):
+    """Each kind of bad value, per chapter: a clear line naming the parameter and the fix."""
     with pytest.raises(ParameterError) as error:
-        validate("macro", override)
-    assert message in str(error.value)
-
-
-@pytest.mark.parametrize("override, message", [
-    ({"decomposition_start": "2023-01-01"}, "decomposition_start: 2023-01-01 is outside sector_valuation_simplywallst"),
-    ({"decomposition_end": "2024-06-01"}, "decomposition_end: 2024-06-01 is not after decomposition_start=2025-01-01"),
-    ({"china_members": ["Alibaba", "Meituan"]}, "china_members: 'Meituan' not allowed"),
-    ({"metric": "fwd"}, "metric: 'fwd' is not allowed; choose one of trailing, forward (did you mean 'forward'?)"),
-    ({"max_age_days": 2}, "max_age_days: 2 is below the minimum 7"),
-])
-def test_valuation_parameters_fail_before_execution(override, message):
-    with pytest.raises(ParameterError) as error:
-        validate("valuation", override)
-    assert message in str(error.value)
-
-
-@pytest.mark.parametrize("override, message", [
-    ({"event_dates": ["2025-10-01"]}, "event_dates: 2025-10-01: KWEB: no session on or after 2025-10-01"),
-    ({"event_dates": ["2025-01-27", "2025-01-27"]}, "event_dates: a date is listed twice"),
-    ({"event_dates": "2025-13-01"}, "event_dates: '2025-13-01' is not a date; write it as YYYY-MM-DD"),
-    ({"tech_etfs": ["KWEB", "KSTR"]}, "tech_etfs: KSTR has no daily volume in the snapshot"),
-    ({"window_end": -1}, "window_end: -1 is before window_start=0"),
-    ({"baseline_days": 500, "event_dates": ["2021-06-01"]}, "event_dates: 2021-06-01: KWEB: the baseline of 500"),
-])
-def test_etf_flow_parameters_fail_before_execution(override, message):
-    with pytest.raises(ParameterError) as error:
-        validate("etf_flows", override)
-    assert message in str(error.value)
-
-
-@pytest.mark.parametrize("override, message", [
-    ({"lags": -1}, "lags: -1 is below the minimum 0"),
-    ({"r0": 0.02, "lags": 3}, "lags: KWEB: the smallest window holds 7 observations"),
-    ({"sample_start": "2026-06-01"}, "tickers: KWEB has 7 weekly closes between 2026-06-01 and 2026-07-13 (at least 20 needed)"),
-    ({"china_tickers": ["KWEB", "PDD"]}, "china_tickers: PDD not in tickers"),
-    ({"sample_end": "2027-01-01"}, "sample_end: '2027-01-01' is after the snapshot's last date"),
-    ({"level": 0.975}, "level: 0.975 is not allowed; choose one of 0.9, 0.95, 0.99"),
-])
-def test_bubble_parameters_fail_before_execution(override, message):
-    with pytest.raises(ParameterError) as error:
-        validate("bubble", override)
+        validate(chapter, override)
     assert message in str(error.value)

@@ -231,14 +231,19 @@ def _two_sided_t(t: float, dof: int) -> float:
     return float(2 * stats.t.sf(abs(t), dof))
 
 
-def cross_sectional_t(cars: Sequence[float]) -> TestResult:
-    """t = mean(CAR) / (sd(CAR) / sqrt(N)), t with N-1 degrees of freedom."""
-    values = np.asarray(cars, dtype=float)
-    n = len(values)
+def _one_sample_t(name: str, values: Sequence[float]) -> TestResult:
+    """t = mean / (sd / sqrt(N)), two-sided against t with N-1 degrees of freedom."""
+    array = np.asarray(values, dtype=float)
+    n = len(array)
     if n < 2:
-        return TestResult("cross-sectional t", math.nan, math.nan, "t(N-1)")
-    t = values.mean() / (values.std(ddof=1) / math.sqrt(n))
-    return TestResult("cross-sectional t", float(t), _two_sided_t(t, n - 1), f"t({n - 1})")
+        return TestResult(name, math.nan, math.nan, "t(N-1)")
+    t = array.mean() / (array.std(ddof=1) / math.sqrt(n))
+    return TestResult(name, float(t), _two_sided_t(t, n - 1), f"t({n - 1})")
+
+
+def cross_sectional_t(cars: Sequence[float]) -> TestResult:
+    """The cross-sectional t of the CARs: mean(CAR) / (sd(CAR) / sqrt(N))."""
+    return _one_sample_t("cross-sectional t", cars)
 
 
 def patell_z(scars: Sequence[float], dofs: Sequence[int]) -> TestResult:
@@ -252,13 +257,9 @@ def patell_z(scars: Sequence[float], dofs: Sequence[int]) -> TestResult:
 
 
 def bmp_t(scars: Sequence[float]) -> TestResult:
-    """Boehmer, Musumeci & Poulsen (1991): t = mean(SCAR) / (sd(SCAR) / sqrt(N))."""
-    values = np.asarray(scars, dtype=float)
-    n = len(values)
-    if n < 2:
-        return TestResult("BMP t", math.nan, math.nan, "t(N-1)")
-    t = values.mean() / (values.std(ddof=1) / math.sqrt(n))
-    return TestResult("BMP t", float(t), _two_sided_t(t, n - 1), f"t({n - 1})")
+    """Boehmer, Musumeci & Poulsen (1991): the cross-sectional t of the standardized CARs,
+    mean(SCAR) / (sd(SCAR) / sqrt(N)), robust to event-induced variance."""
+    return _one_sample_t("BMP t", scars)
 
 
 def kolari_pynnonen(bmp: TestResult, mean_correlation: float, n: int) -> TestResult:
