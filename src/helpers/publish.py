@@ -119,3 +119,19 @@ def reglue(stem: str, names: list[str]) -> dict:
         else:
             glue_text(f"{stem}_{name}", value)
     return {name: values[name] for name in names}
+
+
+def glue_claims(ids: list[str]) -> None:
+    """Glue the reported figure of each claim (``claim_<ID>``, and ``claim_<ID>_abs`` for
+    prose such as "fell about 10%"), read from the cited claims table, so that a page
+    quotes the reports without typing their numbers."""
+    from .ledger import claims
+
+    reference = claims()
+    missing = [claim_id for claim_id in ids if claim_id not in reference.index]
+    if missing:
+        raise KeyError(f"claims not in data/reference/claims.csv: {', '.join(missing)}")
+    for claim_id in ids:
+        value = float(reference.loc[claim_id, "reported_value"])
+        glue_number(f"claim_{claim_id}", value)
+        glue_number(f"claim_{claim_id}_abs", abs(value))
