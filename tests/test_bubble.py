@@ -41,3 +41,12 @@ def test_volatility_and_percentile():
     expected = np.std([0.01, -0.01] * 10, ddof=1) * math.sqrt(252) * 100
     assert volatility.iloc[-1] == pytest.approx(expected)
     assert percentile_of_last(pd.Series([1.0, 5.0, 3.0, 4.0])) == pytest.approx(75.0)
+
+
+def test_episode_start_years_by_group():
+    from helpers.bubble import episode_start_years
+
+    episodes = pd.DataFrame({"group": ["A", "A", "B"], "start": ["2021-01-08", "2022-04-01", "2024-02-02"]})
+    assert episode_start_years(episodes, "A") == "2021, 2022"
+    assert episode_start_years(episodes, "C") == "no year"
+    assert episode_start_years(pd.DataFrame(columns=["group", "start"]), "A") == "no year"

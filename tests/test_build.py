@@ -80,3 +80,12 @@ def test_rebuild_reexecutes_only_what_changed(tmp_path, project_root):
     assert any("data_appendix: executing (a helper it imports changed (helpers.coverage))" in l for l in lines)
     assert any("intro: up to date" in l for l in lines)
     assert all("up to date" in line for line in run())
+
+
+def test_the_pdf_build_names_what_is_missing(monkeypatch):
+    from helpers import build
+
+    monkeypatch.setattr(build.shutil, "which", lambda tool: None)
+    monkeypatch.setattr(build, "_run_jupyter_book", lambda *a, **k: pytest.fail("built without LaTeX"))
+    with pytest.raises(build.BookError, match="xelatex, latexmk, pdftotext, not found; `make system-deps`"):
+        build.build_pdf()

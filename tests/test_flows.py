@@ -15,11 +15,14 @@ from helpers.flows import (
     abnormal_volume,
     aum_snapshots,
     daily_flows_from_shares,
+    dollar_volume,
     event_label,
     implied_flow,
     implied_flows_between,
+    implied_share_checks,
     implied_shares_mn,
     monthly_share_of_volume,
+    period_return,
     reported_ytd_flows,
     rolling_beta_and_correlation,
     ticker_of,
@@ -138,3 +141,22 @@ def test_event_labels_follow_each_market_session():
     assert event_label(events, "2025-04-03", sessions).startswith("US 'reciprocal' tariffs")
     assert event_label(events, "2025-01-29", sessions) == "Alibaba releases its Qwen2.5-Max model"
     assert event_label(events, "2025-03-03", sessions) == "session of 2025-03-03"
+
+
+def test_period_return_compounds_the_equal_weight_group():
+    days = pd.bdate_range("2024-12-30", periods=4)  # 30, 31 Dec, 1 (holiday in real life), 2 Jan
+    returns = pd.DataFrame({"A": [0.5, 0.10, 0.10, 0.0], "B": [0.5, -0.10, 0.10, 0.2]}, index=days)
+    # Calendar 2025 only: day 3 mean 0.10, day 4 mean 0.10 -> 1.1 * 1.1 - 1.
+    assert period_return(returns, "2025-01-01", "2025-12-31") == pytest.approx(0.21)
+    with pytest.raises(ValueError, match="no session"):
+        period_return(returns, "2026-01-01", "2026-12-31")
+
+
+def test_dollar_volume_and_the_reported_share_check():
+    volumes = dollar_volume(["KWEB"])
+    bars_close = data.prices("KWEB", "2025-05-22", "2025-05-22", field="close")["KWEB"].iloc[0]
+    bars_volume = data.prices("KWEB", "2025-05-22", "2025-05-22", field="volume")["KWEB"].iloc[0]
+    assert volumes.loc["2025-05-22", "KWEB"] == pytest.approx(bars_close * bars_volume)
+    check = implied_share_checks(data.table("etf_flow_aum_reported")).set_index("ticker")
+    assert check.loc["KWEB", "implied shares (mn)"] == pytest.approx(6440 / bars_close)
+    assert check.loc["KWEB", "reported shares (mn)"] == pytest.approx(188.03)

@@ -13,6 +13,7 @@ from scipy import stats
 from helpers import data
 from helpers.macro import (
     annual_growth_from_levels,
+    annual_growth_from_ytd,
     annual_real_growth,
     complete_years,
     correlation_with_interval,
@@ -112,3 +113,19 @@ def test_correlation_interval_matches_scipy():
     with pytest.raises(ValueError, match="at least 4"):
         correlation_with_interval(x.iloc[:3], y.iloc[:3])
     assert math.isfinite(ours.low)
+
+
+def test_annual_growth_from_year_to_date_totals_by_hand():
+    # Year-to-date totals dated at each window's last quarter; the full year is the October row.
+    dates = pd.to_datetime(["2022-10-01", "2023-01-01", "2023-10-01", "2025-10-01", "2026-10-01"])
+    ytd = pd.Series([100.0, 30.0, 110.0, 130.0, 117.0], index=dates)
+    growth = annual_growth_from_ytd(ytd)
+    # 2023: 110/100 - 1 = 10%; 2025 follows a gap (no 2024): not a growth; 2026: 117/130 - 1 = -10%.
+    assert growth.to_dict() == pytest.approx({2023: 10.0, 2026: -10.0})
+
+
+def test_annual_growth_from_ytd_matches_the_snapshot_levels():
+    # The older vintage's 2023 full year against the NBS quarterly levels' sum (latest vintage).
+    older = annual_growth_from_ytd(data.macro("cn_nominal_gdp_ytd_eastmoney"))
+    newer = annual_growth_from_levels(data.macro("cn_nominal_gdp_q_nbs"))
+    assert older[2023] == pytest.approx(newer[2023], abs=0.2)  # vintages differ only slightly

@@ -117,3 +117,19 @@ def test_wild_bootstrap_keeps_the_data_key(tmp_path):
     assert len(list(tmp_path.glob("*.npz"))) == 2  # another series, another cache entry
     # Scaling the data scales the bootstrap increments; ADF statistics are scale-free.
     assert np.allclose(shifted.gsadf, one.gsadf)
+
+
+def test_run_bubble_test_computes_its_own_critical_values(tmp_path, monkeypatch):
+    from helpers import psy
+
+    monkeypatch.setattr(psy, "CACHE_DIR", tmp_path)
+    rng = np.random.default_rng(4)
+    prices = pd.Series(np.exp(np.cumsum(rng.standard_normal(90) * 0.02)), index=pd.bdate_range("2024-01-01", periods=90),
+                       name="SYNTHETIC")
+    result = psy.run_bubble_test(prices, replications=60, seed=1)
+    direct = monte_carlo_critical_values(90, default_r0(90), 0, 60, 1, cache_dir=tmp_path)
+    assert np.array_equal(result.critical.gsadf, direct.gsadf) and result.critical.method == "Monte Carlo"
+    wild = psy.run_bubble_test(prices, critical_method="wild_bootstrap", replications=40, seed=1)
+    assert wild.critical.method == "wild bootstrap"
+    with pytest.raises(ValueError, match="unknown critical_method"):
+        psy.run_bubble_test(prices, critical_method="bootstrap")

@@ -14,6 +14,7 @@ from helpers.valuation import (
     aggregate_pe,
     basket_pe,
     basket_snapshot,
+    compare_baskets,
     decompose,
     discount_percent,
     harmonic_mean_pe,
@@ -113,3 +114,14 @@ def test_observations_from_the_snapshot_name_companies_unambiguously():
 def test_parameter_choices_match_the_basket_table():
     assert set(data.basket("seven_titans")["company"]) == set(SEVEN_TITANS)
     assert set(data.basket("magnificent_seven")["company"]) == set(MAGNIFICENT_SEVEN)
+
+
+def test_compare_baskets_values_both_sides_on_one_date():
+    synthetic_us = pd.DataFrame([
+        {"company": "U", "date": pd.Timestamp("2025-03-01"), "metric": "trailing", "pe": 26.0, "provider": "p", "note": ""},
+    ])
+    obs = pd.concat([SYNTHETIC_OBS, synthetic_us], ignore_index=True)
+    result = compare_baskets(obs, ["A", "B"], ["U"], "trailing", "2025-03-15", max_age_days=90)
+    assert result["counted"] == (1, 1)  # B's only figure is too old
+    assert result["china_pe"] == pytest.approx(13.0) and result["us_pe"] == pytest.approx(26.0)
+    assert result["discount"] == pytest.approx(50.0)

@@ -135,3 +135,11 @@ def boom_chart(closes: pd.Series, booms: dict[str, Drawdown], as_of: str):
     axis.set_ylabel("Adjusted close (log scale)")
     source_note(fig, "adjusted daily closes", as_of)
     return fig
+
+
+def episode_start_years(episodes: pd.DataFrame, group: str) -> str:
+    """The years in which a group's episodes start (``2021, 2022``), or ``no year``."""
+    if episodes.empty:
+        return "no year"
+    years = sorted({str(start)[:4] for start in episodes.loc[episodes["group"] == group, "start"]})
+    return ", ".join(years) if years else "no year"

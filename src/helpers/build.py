@@ -353,8 +353,6 @@ def chapter_notebooks(root: Path = PROJECT_ROOT) -> list[Path]:
 
 
 PDF_NAME = "china-tech-rerating"
-LATEX_PACKAGES = ("texlive-xetex", "texlive-latex-extra", "texlive-fonts-recommended", "latexmk",
-                  "fonts-freefont-otf", "fonts-noto-cjk", "poppler-utils")
 
 
 def book_config(builder: str, root: Path = PROJECT_ROOT) -> Path:
@@ -446,8 +444,8 @@ def build_pdf(root: Path = PROJECT_ROOT, strict: bool = True) -> tuple[Path, flo
     """Build the client PDF through LaTeX (xelatex); return its path and seconds taken."""
     missing = missing_latex_tools()
     if missing:
-        raise BookError(f"the PDF needs {', '.join(missing)}, not found; install the Debian packages "
-                        f"{' '.join(LATEX_PACKAGES)} (make system-deps does it as root)")
+        raise BookError(f"the PDF needs {', '.join(missing)}, not found; `make system-deps` installs the "
+                        "Debian packages listed in tools/system-deps.sh (as root)")
     started = time.perf_counter()
     # latexmk trusts its own records of earlier runs (even failed ones): start clean.
     shutil.rmtree(root / "_build" / "latex", ignore_errors=True)

@@ -183,13 +183,18 @@ def day_zero_table(events: pd.DataFrame, calendars: Mapping[str, pd.DatetimeInde
 
 
 def sessions_after(tickers: Sequence[str], event_date: str) -> pd.Series:
-    """How many sessions of closes each ticker has after its day 0."""
+    """How many sessions of closes each ticker has after its day 0 (-1 when its data end
+    before the event)."""
+    from .errors import DateRangeError
     from .event_study import day_zero_position
 
     counts = {}
     for ticker in tickers:
         sessions = market_sessions(ticker)
-        counts[ticker] = len(sessions) - 1 - day_zero_position(sessions, event_date)
+        try:
+            counts[ticker] = len(sessions) - 1 - day_zero_position(sessions, event_date)
+        except DateRangeError:
+            counts[ticker] = -1
     return pd.Series(counts, name="sessions after day 0")
 
 

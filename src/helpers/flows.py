@@ -278,3 +278,44 @@ def event_label(events: pd.DataFrame, day: str, sessions: pd.DatetimeIndex) -> s
         if sessions[position] == target:
             return str(event["event"])
     return f"session of {target.date()}"
+
+
+def dollar_volume(tickers: list[str]) -> pd.DataFrame:
+    """Daily dollar volume (unadjusted close times shares traded, primary source only),
+    one column per ticker."""
+    from . import data
+
+    return pd.DataFrame({
+        ticker: data.prices(ticker, field="close", strict=False)[ticker]
+        * data.prices(ticker, field="volume", strict=False)[ticker].astype("float64")
+        for ticker in tickers
+    })
+
+
+def implied_share_checks(reported: pd.DataFrame) -> pd.DataFrame:
+    """Every reported share count set against assets / market close on the same date."""
+    from . import data
+
+    rows = []
+    for row in reported[reported["metric"].str.contains("shares outstanding", case=False)].itertuples():
+        ticker = ticker_of(row.subject)
+        same_day = aum_snapshots(reported, ticker) if ticker else pd.DataFrame()
+        same_day = same_day[same_day["date"] == row.as_of_start] if len(same_day) else same_day
+        if same_day.empty:
+            continue
+        close_day, close = close_on_or_before(data.prices(ticker, field="close", strict=False)[ticker],
+                                              row.as_of_start)
+        implied = implied_shares_mn(same_day["aum_bn"].iloc[0], close)
+        rows.append({"ticker": ticker, "date": row.as_of, "assets (USD bn)": same_day["aum_bn"].iloc[0],
+                     "close (USD)": close, "close date": close_day.date().isoformat(),
+                     "implied shares (mn)": implied, "reported shares (mn)": row.value,
+                     "difference %": 100 * (implied / row.value - 1)})
+    return pd.DataFrame(rows)
+
+
+def period_return(returns: pd.DataFrame, start: str, end: str) -> float:
+    """Return of an equal-weight, daily-rebalanced group over the sessions from ``start`` to ``end``."""
+    window = returns.loc[start:end]
+    if window.dropna(how="any").empty:
+        raise ValueError(f"no session with every member's return between {start} and {end}")
+    return float(group_index(window).iloc[-1])

@@ -93,6 +93,17 @@ def annual_growth_from_levels(quarterly_levels: pd.Series) -> pd.Series:
     return growth[consecutive].rename("growth")
 
 
+def annual_growth_from_ytd(year_to_date: pd.Series) -> pd.Series:
+    """Annual growth (percent) from a year-to-date cumulative series dated at the first day
+    of the last quarter of each window (the full year is the row dated 1 October),
+    consecutive years only."""
+    full_year = year_to_date[year_to_date.index.month == 10].dropna()
+    full_year.index = full_year.index.year
+    growth = (full_year / full_year.shift(1) - 1) * 100
+    consecutive = pd.Series(full_year.index, index=full_year.index).diff() == 1
+    return growth[consecutive].rename("growth").rename_axis("year")
+
+
 def annual_real_growth(nominal_levels: pd.Series, real_growth_yoy: pd.Series) -> pd.Series:
     """Annual real growth (percent) from quarterly real y/y rates, weighted by the previous
     year's nominal quarterly GDP.

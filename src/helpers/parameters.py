@@ -285,7 +285,6 @@ def event_study_fits(event_date: str, after_close: str, groups: Sequence[str], b
 
     def check(values: dict[str, Any]) -> list[Problem]:
         from . import data
-        from .errors import BookError
         from .event_study import market_of, study_firm
 
         settings = dict(estimation_length=values[estimation_length], gap=values[gap],
@@ -318,19 +317,11 @@ def horizon_fits(horizon: str, paths: Sequence[tuple[str, str]]) -> Callable[[di
     ``horizon`` sessions of closes after day 0."""
 
     def check(values: dict[str, Any]) -> list[Problem]:
-        from . import data
-        from .event_study import day_zero_position
+        from .deepseek import sessions_after
 
         problems: list[Problem] = []
         for tickers_name, date_name in paths:
-            available = {}
-            for ticker in values[tickers_name]:
-                sessions = data.prices(ticker, strict=False)[ticker].dropna().index
-                try:
-                    available[ticker] = len(sessions) - 1 - day_zero_position(sessions, values[date_name])
-                except BookError:
-                    available[ticker] = -1
-            longest = max(available.values())
+            longest = int(sessions_after(values[tickers_name], values[date_name]).max())
             if values[horizon] > longest:
                 problems.append((horizon, f"{values[horizon]} sessions after {date_name}={values[date_name]} is "
                                           f"beyond the data of every ticker in {tickers_name}; use at most {max(longest, 0)}"))
@@ -389,7 +380,7 @@ def activity_fits(tickers: Sequence[str], dates: str, baseline: str, gap: str, f
 
     def check(values: dict[str, Any]) -> list[Problem]:
         from . import data
-        from .flows import abnormal_volume
+        from .flows import abnormal_volume, dollar_volume
 
         problems: list[Problem] = []
         names = [t for group in tickers for t in values[group]]
@@ -404,9 +395,7 @@ def activity_fits(tickers: Sequence[str], dates: str, baseline: str, gap: str, f
         if values[first] > values[last]:
             return [(last, f"{values[last]} is before {first}={values[first]}; the window must end after it starts")]
         for ticker in dict.fromkeys(names):
-            bars = data.prices(ticker, field="close", strict=False)[ticker] * \
-                data.prices(ticker, field="volume", strict=False)[ticker].astype("float64")
-            bars.name = ticker
+            bars = dollar_volume([ticker])[ticker]
             for day in values[dates]:
                 try:
                     abnormal_volume(bars, day, baseline=values[baseline], gap=values[gap],

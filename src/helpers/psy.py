@@ -381,3 +381,23 @@ def bubble_test(prices: pd.Series, *, r0: float | None = None, lags: int = 0, cr
         raise ValueError(f"{prices.name}: critical values were computed for another sample size or r0")
     return BubbleTest(str(prices.name), series.index, statistics, critical, level,
                       default_min_duration(observations) if min_duration is None else min_duration, r0)
+
+
+CRITICAL_METHODS = ("monte_carlo", "wild_bootstrap")
+
+
+def run_bubble_test(prices: pd.Series, *, r0: float | None = None, lags: int = 0,
+                    critical_method: str = "monte_carlo", replications: int = 2000, seed: int = 2015,
+                    level: float = 0.95, min_duration: int | None = None) -> BubbleTest:
+    """PSY on the log of a price series, with critical values computed (or read from the
+    cache) for its sample size: Monte Carlo under the random-walk null, or the wild
+    bootstrap of the series itself. ``r0=None`` (or 0) means PSY's rule."""
+    if critical_method not in CRITICAL_METHODS:
+        raise ValueError(f"unknown critical_method {critical_method!r}; choose one of {', '.join(CRITICAL_METHODS)}")
+    series = prices.dropna()
+    r0 = r0 or default_r0(len(series))
+    if critical_method == "monte_carlo":
+        critical = monte_carlo_critical_values(len(series), r0, lags, replications, seed)
+    else:
+        critical = wild_bootstrap_critical_values(np.log(series.to_numpy()), r0, lags, replications, seed)
+    return bubble_test(series, r0=r0, lags=lags, critical=critical, level=level, min_duration=min_duration or None)

@@ -355,3 +355,15 @@ def own_history(year_end: pd.Series, current: float, years: int) -> dict[str, fl
     return {"current": float(current), "average": float(recent.mean()), "low": float(recent.min()),
             "high": float(recent.max()), "first_year": int(recent.index[0].year),
             "last_year": int(recent.index[-1].year), "years": len(recent)}
+
+
+def compare_baskets(obs: pd.DataFrame, china_members: Sequence[str], us_members: Sequence[str], metric: str, on: str,
+                    *, max_age_days: int, include_unspecified: bool = False) -> dict:
+    """Both baskets on one date: the members' figures, the basket P/Es, the members with a
+    figure, and the discount of the first basket to the second (percent)."""
+    china = basket_snapshot(obs, china_members, metric, on, max_age_days, include_unspecified)
+    us = basket_snapshot(obs, us_members, metric, on, max_age_days, include_unspecified)
+    counted = (china.dropna(subset=["pe"])["company"].nunique(), us.dropna(subset=["pe"])["company"].nunique())
+    china_pe, us_pe = basket_pe(china), basket_pe(us)
+    discount = discount_percent(china_pe, us_pe) if math.isfinite(china_pe) and math.isfinite(us_pe) else math.nan
+    return {"china": china, "us": us, "china_pe": china_pe, "us_pe": us_pe, "counted": counted, "discount": discount}
